@@ -1,0 +1,174 @@
+"""The ``realpolitik`` command line.
+
+Every command turns bad input into one precise message per problem on standard
+error and exit code 2; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+import typer
+from rich.console import Console
+
+from realpolitik import __version__
+from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options, run
+from realpolitik.io import load_scenario
+from realpolitik.render import forecast_csv, print_comparison, print_forecast, print_scenarios
+from realpolitik.scenario import Problem, Scenario, ScenarioError
+
+app = typer.Typer(
+    help="Forecast multi-party negotiations from a stakeholder table.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A request the command cannot carry out; the message says why."""
+
+
+def _fail(problems: list[Problem] | list[str]) -> None:
+    for problem in problems:
+        errors.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn known failures into messages and exit code 2."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            _fail(error.problems)
+        except (ForecastRequestError, UsageError) as error:
+            _fail([str(error)])
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"realpolitik {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Forecast multi-party negotiations from a stakeholder table."""
+
+
+ModelChoice = Literal["eum", "compromise", "median", "nash", "all"]
+FormatChoice = Literal["table", "json", "csv"]
+
+
+def _emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+@app.command()
+@guarded
+def forecast(
+    scenario: Annotated[str, typer.Argument(help="A scenario file (YAML, CSV, XLSX, XML) or a built-in name.")],
+    model: Annotated[ModelChoice, typer.Option(help="The model to run, or 'all' to compare them.")] = "eum",
+    preset: Annotated[str | None, typer.Option(help="A named set of options, e.g. 'scholz2011'.")] = None,
+    rounds: Annotated[int | None, typer.Option(min=0, max=10_000, help="Rounds for dynamic models.")] = None,
+    format: Annotated[FormatChoice, typer.Option("--format", help="Output format.")] = "table",
+) -> None:
+    """Forecast every issue of SCENARIO with one model or all of them."""
+    loaded = load_scenario(scenario)
+    names = list(MODELS) if model == "all" else [model]
+    if model == "all" and preset is not None and not any(preset in MODELS[n].presets for n in names):
+        raise UsageError(f"no model has a preset '{preset}'")
+    results = []
+    for name in names:
+        chosen = preset if preset is None or model != "all" or preset in MODELS[name].presets else None
+        options = resolve_options(name, chosen, rounds)
+        results.append(run(loaded, name, options, chosen))
+    if format == "json":
+        documents = [result.to_dict() for result in results]
+        _emit_json({"results": documents} if model == "all" else documents[0])
+    elif format == "csv":
+        sys.stdout.write(forecast_csv(results))
+    elif model == "all":
+        print_comparison(console, loaded, results)
+    else:
+        print_forecast(console, loaded, results[0])
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    print_scenarios(console)
+
+
+@app.command()
+def validate(
+    file: Annotated[str, typer.Argument(help="A scenario file to check.")],
+) -> None:
+    """Check a scenario file and list every problem found."""
+    try:
+        loaded: Scenario = load_scenario(file)
+    except ScenarioError as error:
+        errors.print(f"{len(error.problems)} problem(s) found:", highlight=False)
+        _fail(error.problems)
+    participants = sum(len(actor.stances) for actor in loaded.actors)
+    console.print(f"[green]ok:[/] {file}: {len(loaded.actors)} actors, {len(loaded.issues)} issues, "
+                  f"{participants} stances", highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the native scenario format."""
+    from realpolitik.scenario import Scenario as ScenarioModel
+
+    _emit_json(ScenarioModel.model_json_schema())
+
+
+@app.command()
+@guarded
+def convert(
+    source: Annotated[str, typer.Argument(help="A scenario file or built-in name.")],
+    target: Annotated[Path, typer.Argument(help="The file to write: .yaml, .yml, .json or .xlsx.")],
+) -> None:
+    """Convert a scenario between formats (YAML, JSON, XLSX); writes all or nothing."""
+    from realpolitik.io.files import write_atomically
+    from realpolitik.io.native import dump_native, scenario_to_dict
+    from realpolitik.io.xlsx import write_xlsx
+
+    loaded = load_scenario(source)
+    suffix = target.suffix.lower()
+    if not target.parent.exists():
+        raise UsageError(f"{target}: folder {target.parent} does not exist")
+    if suffix in (".yaml", ".yml"):
+        write_atomically(target, dump_native(loaded).encode("utf-8"))
+    elif suffix == ".json":
+        write_atomically(target, json.dumps(scenario_to_dict(loaded), indent=2, ensure_ascii=False).encode("utf-8"))
+    elif suffix == ".xlsx":
+        write_xlsx(loaded, target)
+    else:
+        raise UsageError(f"{target}: cannot write '{suffix}' files (use .yaml, .yml, .json or .xlsx)")
+    console.print(f"wrote {target}", highlight=False)
+
+
+def run_cli() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)

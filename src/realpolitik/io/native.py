@@ -1,0 +1,126 @@
+"""The native scenario format: YAML (or JSON), mapping one-to-one onto :class:`Scenario`.
+
+Layout (see ``docs/scenario-format.md`` and ``realpolitik schema`` for the JSON Schema)::
+
+    name: ukraine-2025-03
+    issues:
+      - name: ceasefire
+        scale_min: 0
+        scale_max: 100
+        anchors: {0: no ceasefire, 100: comprehensive, lasting ceasefire}
+        status_quo: 25
+    actors:
+      - name: Russia
+        capability: 90
+        stances:
+          ceasefire: {position: 20, salience: 90, position_rationale: "..."}
+
+Problems are reported with the line of the actor, stance or issue they concern.
+Writing back is lossless: ``read(write(s)) == s``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from realpolitik.io.files import read_text, write_atomically
+from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
+
+
+def _scalar_key(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "?"
+
+
+def _mapping_items(node: yaml.Node) -> list[tuple[yaml.Node, yaml.Node]]:
+    return node.value if isinstance(node, yaml.MappingNode) else []
+
+
+def _rows_and_duplicates(root: yaml.Node, where: str) -> tuple[dict[tuple, tuple[str, int]], list[Problem]]:
+    """Line numbers of actors, stances and issues; and every duplicated mapping key."""
+    rows: dict[tuple, tuple[str, int]] = {}
+    problems: list[Problem] = []
+
+    def check_duplicates(node: yaml.Node) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = _scalar_key(key)
+                if name in seen:
+                    problems.append(Problem(f"key '{name}' appears twice in one mapping", file=where,
+                                            row=key.start_mark.line + 1))
+                seen.add(name)
+                check_duplicates(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                check_duplicates(item)
+
+    check_duplicates(root)
+    for key, value in _mapping_items(root):
+        if _scalar_key(key) == "actors" and isinstance(value, yaml.SequenceNode):
+            for actor in value.value:
+                fields = {_scalar_key(k): v for k, v in _mapping_items(actor)}
+                name = _scalar_key(fields["name"]) if "name" in fields else None
+                if name is None:
+                    continue
+                rows.setdefault(("actor", name), (where, actor.start_mark.line + 1))
+                for issue, stance in _mapping_items(fields.get("stances")):
+                    rows.setdefault(("stance", name, _scalar_key(issue)), (where, stance.start_mark.line + 1))
+        if _scalar_key(key) == "issues" and isinstance(value, yaml.SequenceNode):
+            for issue in value.value:
+                fields = {_scalar_key(k): v for k, v in _mapping_items(issue)}
+                if "name" in fields:
+                    rows.setdefault(("issue", _scalar_key(fields["name"])), (where, issue.start_mark.line + 1))
+    return rows, problems
+
+
+def parse_native(text: str, where: str) -> Scenario:
+    """A scenario from YAML or JSON text; ``where`` names the source in messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError([Problem(f"is not valid YAML: {problem}", file=where,
+                                     row=mark.line + 1 if mark else None)]) from None
+    if root is None:
+        raise ScenarioError([Problem("is empty", file=where)])
+    rows, problems = _rows_and_duplicates(root, where)
+    if problems:
+        raise ScenarioError(problems)
+    return load_scenario_dict(data, Origin(file=where, rows=rows))
+
+
+def read_native(path: Path) -> Scenario:
+    """Read a native YAML or JSON scenario file."""
+    return parse_native(read_text(path), str(path))
+
+
+def _tidy(value: Any) -> Any:
+    """Drop empty containers and write integral floats as integers."""
+    if isinstance(value, dict):
+        tidy = {(_tidy(k) if isinstance(k, float) else k): _tidy(v) for k, v in value.items()}
+        return {k: v for k, v in tidy.items() if v not in ({}, [], None)}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data in the native layout (no empty or default-None fields)."""
+    return _tidy(scenario.model_dump(exclude_none=True))
+
+
+def dump_native(scenario: Scenario) -> str:
+    """The scenario as native YAML text."""
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_native(scenario: Scenario, path: Path) -> None:
+    """Write the scenario as native YAML, all or nothing."""
+    write_atomically(Path(path), dump_native(scenario).encode("utf-8"))

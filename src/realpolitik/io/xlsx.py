@@ -1,0 +1,223 @@
+"""Excel workbooks (.xlsx) in a layout an analyst fills in by hand.
+
+One sheet per kind of thing, a header row, then one row per entry:
+
+``Scenario`` (optional)
+    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``.
+``Issues``
+    ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | description``;
+    ``anchors`` as ``0 = no ceasefire; 25 = limited moratoria; ...`` (``;`` or new lines between).
+``Actors``
+    ``name | title | capability | capability_rationale``.
+``Stances``
+    ``actor | issue | position | salience | position_rationale | salience_rationale``
+    (salience 0..100; leave an actor out of an issue by giving it no row).
+``Capability overrides`` (optional)
+    ``actor | issue | capability | rationale``.
+
+Only ``name`` columns and the numbers are required; the others may be left empty or
+left out. ``docs/examples/ukraine-2025-03.xlsx`` is a filled-in example, written by
+:func:`write_xlsx`. Problems name the sheet and row.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from realpolitik.io.files import write_atomically
+from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
+
+SHEETS: dict[str, tuple[str, ...]] = {
+    "Scenario": ("field", "value"),
+    "Issues": ("name", "title", "scale_min", "scale_max", "anchors", "status_quo", "status_quo_rationale",
+               "description"),
+    "Actors": ("name", "title", "capability", "capability_rationale"),
+    "Stances": ("actor", "issue", "position", "salience", "position_rationale", "salience_rationale"),
+    "Capability overrides": ("actor", "issue", "capability", "rationale"),
+}
+REQUIRED = {
+    "Issues": ("name",),
+    "Actors": ("name", "capability"),
+    "Stances": ("actor", "issue", "position", "salience"),
+    "Capability overrides": ("actor", "issue", "capability"),
+}
+NUMBERS = {"scale_min", "scale_max", "status_quo", "capability", "position", "salience"}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _parse_anchors(text: str, where: str, row: int, problems: list[Problem]) -> dict[float, str]:
+    anchors: dict[float, str] = {}
+    for part in text.replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        point, separator, label = part.partition("=")
+        try:
+            anchors[float(point)] = label.strip()
+            if not separator:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(f"anchor '{part.strip()}' is not of the form 'number = label'", file=where,
+                                    row=row, field="anchors"))
+    return anchors
+
+
+def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """The sheet's rows as ``(row number, {column: value})``, numbers checked."""
+    if sheet not in workbook.sheetnames:
+        if sheet in REQUIRED and sheet != "Capability overrides":
+            problems.append(Problem(f"has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})", file=path))
+        return []
+    where = f"{path}, sheet '{sheet}'"
+    rows = workbook[sheet].iter_rows(values_only=True)
+    header = [(_text(cell) or "").lower() for cell in next(rows, ())]
+    missing = [name for name in REQUIRED.get(sheet, SHEETS[sheet]) if name not in header]
+    if missing:
+        problems.append(Problem(f"missing column(s) {', '.join(missing)} in the header", file=where, row=1))
+        return []
+    records = []
+    for number, cells in enumerate(rows, start=2):
+        record = {name: cells[index] for index, name in enumerate(header) if name and index < len(cells)}
+        if all(_text(value) is None for value in record.values()):
+            continue
+        for name in REQUIRED.get(sheet, ()):
+            if _text(record.get(name)) is None:
+                problems.append(Problem("is empty", file=where, row=number, field=name))
+        for name in NUMBERS & record.keys():
+            value = record[name]
+            if value is None or isinstance(value, bool):
+                continue
+            if isinstance(value, (int, float)):
+                record[name] = float(value)
+                continue
+            try:
+                record[name] = float(str(value).strip())
+            except ValueError:
+                problems.append(Problem(f"'{value}' is not a number", file=where, row=number, field=name))
+                record[name] = None
+        records.append((number, record))
+    return records
+
+
+def read_xlsx(path: Path) -> Scenario:
+    """Read a workbook in the layout above."""
+    label = str(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        reason = "not an .xlsx workbook" if not isinstance(error, OSError) else error.strerror
+        raise ScenarioError([Problem(f"cannot be opened ({reason})", file=label)]) from None
+    problems: list[Problem] = []
+    try:
+        sheets = {sheet: _records(workbook, sheet, label, problems) for sheet in SHEETS}
+    finally:
+        workbook.close()
+    if problems:
+        raise ScenarioError(problems)
+
+    rows: dict[tuple, tuple[str, int]] = {}
+    data: dict[str, Any] = {"name": Path(path).stem}
+    for _, record in sheets["Scenario"]:
+        field = (_text(record.get("field")) or "").lower()
+        if field in ("name", "title", "date", "description"):
+            data[field] = _text(record.get("value"))
+    issues = []
+    for number, record in sheets["Issues"]:
+        name = _text(record["name"])
+        rows[("issue", name)] = (f"{label}, sheet 'Issues'", number)
+        issue = {key: record.get(key) for key in ("title", "description", "status_quo_rationale")}
+        issue = {key: _text(value) for key, value in issue.items()}
+        issue.update(name=name, scale_min=record.get("scale_min"), scale_max=record.get("scale_max"),
+                     status_quo=record.get("status_quo"))
+        anchors = _text(record.get("anchors"))
+        if anchors:
+            issue["anchors"] = _parse_anchors(anchors, f"{label}, sheet 'Issues'", number, problems)
+        issues.append({key: value for key, value in issue.items() if value is not None})
+    actors: dict[str, dict[str, Any]] = {}
+    actor_list = []
+    for number, record in sheets["Actors"]:
+        name = _text(record["name"])
+        rows.setdefault(("actor", name), (f"{label}, sheet 'Actors'", number))
+        actor = {"name": name, "title": _text(record.get("title")), "capability": record.get("capability"),
+                 "capability_rationale": _text(record.get("capability_rationale")), "stances": {},
+                 "capability_by_issue": {}}
+        actor_list.append(actor)
+        actors.setdefault(name, actor)
+    for sheet, target in (("Stances", "stances"), ("Capability overrides", "capability_by_issue")):
+        where = f"{label}, sheet '{sheet}'"
+        for number, record in sheets[sheet]:
+            actor_name, issue_name = _text(record["actor"]), _text(record["issue"])
+            if actor_name not in actors:
+                problems.append(Problem("names an actor missing from sheet 'Actors'", file=where, row=number,
+                                        actor=actor_name, issue=issue_name, field="actor"))
+                continue
+            if issue_name in actors[actor_name][target]:
+                problems.append(Problem(f"second row for this actor and issue in sheet '{sheet}'", file=where,
+                                        row=number, actor=actor_name, issue=issue_name))
+                continue
+            if target == "stances":
+                rows[("stance", actor_name, issue_name)] = (where, number)
+                entry = {"position": record["position"], "salience": record["salience"],
+                         "position_rationale": _text(record.get("position_rationale")),
+                         "salience_rationale": _text(record.get("salience_rationale"))}
+            else:
+                entry = {"value": record["capability"], "rationale": _text(record.get("rationale"))}
+            actors[actor_name][target][issue_name] = {k: v for k, v in entry.items() if v is not None}
+    if problems:
+        raise ScenarioError(problems)
+    data["issues"] = issues
+    data["actors"] = [{k: v for k, v in actor.items() if v is not None} for actor in actor_list]
+    return load_scenario_dict(data, Origin(file=label, rows=rows))
+
+
+def _format_anchors(anchors: dict[float, str]) -> str:
+    return "; ".join(f"{point:g} = {label}" for point, label in sorted(anchors.items()))
+
+
+def workbook_bytes(scenario: Scenario) -> bytes:
+    """The scenario as an .xlsx workbook in the layout above."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    content: dict[str, list[tuple]] = {
+        "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "description")],
+        "Issues": [(i.name, i.title, i.scale_min, i.scale_max, _format_anchors(i.anchors), i.status_quo,
+                    i.status_quo_rationale, i.description) for i in scenario.issues],
+        "Actors": [(a.name, a.title, a.capability, a.capability_rationale) for a in scenario.actors],
+        "Stances": [(a.name, issue, s.position, s.salience, s.position_rationale, s.salience_rationale)
+                    for a in scenario.actors for issue, s in a.stances.items()],
+        "Capability overrides": [(a.name, issue, o.value, o.rationale)
+                                 for a in scenario.actors for issue, o in a.capability_by_issue.items()],
+    }
+    for sheet, records in content.items():
+        worksheet = workbook.create_sheet(sheet)
+        worksheet.append(SHEETS[sheet])
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for record in records:
+            worksheet.append(record)
+        for column, name in zip(worksheet.columns, SHEETS[sheet]):
+            wide = name.endswith(("rationale", "description", "anchors")) or name == "value"
+            worksheet.column_dimensions[column[0].column_letter].width = 60 if wide else 16
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=wide, vertical="top")
+        worksheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(scenario: Scenario, path: Path) -> None:
+    """Write the scenario as a workbook, all or nothing."""
+    write_atomically(Path(path), workbook_bytes(scenario))

@@ -1,0 +1,111 @@
+"""Human-readable renderings of forecasts: rich tables for the terminal, and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from realpolitik.forecast import MODELS, Forecast
+from realpolitik.scenario import Issue, Scenario
+
+
+def with_anchor(issue: Issue, value: float | None) -> str:
+    """``"31.2 ≈ limited moratoria"``: a value with the label of the nearest anchor."""
+    if value is None:
+        return "-"
+    label = issue.anchor_text(value)
+    return f"{value:.1f} ≈ {label}" if label else f"{value:.1f}"
+
+
+def scale_legend(issue: Issue) -> str:
+    """``0 no ceasefire · 25 limited moratoria · ...``"""
+    return " · ".join(f"{point:g} {label}" for point, label in sorted(issue.anchors.items()))
+
+
+def print_forecast(console: Console, scenario: Scenario, forecast: Forecast) -> None:
+    """One model's forecast: per issue the actors' moves and the forecast."""
+    spec = MODELS.get(forecast.model)
+    heading = spec.title if spec else forecast.model
+    console.print(f"[bold]{scenario.title or scenario.name}[/] — {heading}"
+                  + (f" (preset {forecast.preset})" if forecast.preset else ""), highlight=False)
+    for item in forecast.issues:
+        issue = item.issue
+        console.print()
+        console.print(f"[bold]{issue.label}[/] [dim]({scale_legend(issue)})[/]", highlight=False)
+        first, last = item.rounds[0], item.rounds[-1]
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("actor")
+        table.add_column("start", justify="right")
+        if len(item.rounds) > 1:
+            table.add_column(f"round {last.round}", justify="right")
+        for actor, start in first.positions.items():
+            cells = [actor, f"{start:.1f}"]
+            if len(item.rounds) > 1:
+                cells.append(f"{last.positions[actor]:.1f}")
+            table.add_row(*cells)
+        console.print(table)
+        if len(item.rounds) > 1:
+            rounds = Table(title="rounds", show_edge=False, pad_edge=False, title_justify="left")
+            for column in ("round", "weighted mean", "weighted median", "moves"):
+                rounds.add_column(column, justify="right" if column != "moves" else "left")
+            for state in item.rounds[1:]:
+                moves = "; ".join(f"{m.actor} {m.kind} with {m.with_} → {m.to:.1f}" for m in state.moves) or "-"
+                rounds.add_row(str(state.round), f"{state.weighted_mean:.2f}", f"{state.weighted_median:.2f}", moves)
+            console.print(rounds)
+            console.print(f"[dim]stopped: {item.stop_reason} after {last.round} rounds[/]")
+        status_quo = f"; status quo {with_anchor(issue, issue.status_quo)}" if issue.status_quo is not None else ""
+        console.print(f"[bold green]forecast: {with_anchor(issue, item.forecast)}[/]{status_quo}", highlight=False)
+
+
+def print_comparison(console: Console, scenario: Scenario, forecasts: list[Forecast]) -> None:
+    """Every model's forecast for every issue, side by side, anchors next to the numbers."""
+    table = Table(title=f"{scenario.title or scenario.name}: forecasts by model", show_lines=True,
+                  title_justify="left")
+    table.add_column("issue", style="bold")
+    table.add_column("status quo")
+    for forecast in forecasts:
+        table.add_column(forecast.model)
+    for index, issue in enumerate(scenario.issues):
+        cells = [issue.label, with_anchor(issue, issue.status_quo)]
+        cells += [with_anchor(issue, forecast.issues[index].forecast) for forecast in forecasts]
+        table.add_row(*cells)
+    console.print(table)
+    console.print("[bold]scales[/]")
+    for issue in scenario.issues:
+        console.print(f"  {issue.label}: {scale_legend(issue)}", highlight=False)
+    console.print("[bold]models[/]")
+    for forecast in forecasts:
+        spec = MODELS[forecast.model]
+        console.print(f"  {forecast.model}: {spec.title} — {spec.source}", highlight=False)
+
+
+def print_scenarios(console: Console) -> None:
+    """The built-in scenarios with their size and title."""
+    from realpolitik.scenarios import builtin_names, load_builtin
+
+    table = Table(title="built-in scenarios", title_justify="left")
+    for column in ("name", "actors", "issues", "date", "title"):
+        table.add_column(column)
+    for name in builtin_names():
+        scenario = load_builtin(name)
+        table.add_row(name, str(len(scenario.actors)), str(len(scenario.issues)), scenario.date or "",
+                      scenario.title or "")
+    console.print(table)
+
+
+def forecast_csv(forecasts: list[Forecast]) -> str:
+    """Long-format CSV: one row per model, issue, round and actor."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["model", "issue", "round", "actor", "position", "weighted_mean", "weighted_median",
+                     "forecast"])
+    for forecast in forecasts:
+        for item in forecast.issues:
+            for state in item.rounds:
+                for actor, position in state.positions.items():
+                    writer.writerow([forecast.model, item.issue.name, state.round, actor, repr(position),
+                                     repr(state.weighted_mean), repr(state.weighted_median), repr(item.forecast)])
+    return buffer.getvalue()

@@ -1,0 +1,328 @@
+"""The stakeholder table: actors, issues, positions, saliences and capabilities.
+
+A :class:`Scenario` is what every reader produces and every model consumes.
+Values on the native scales:
+
+* ``position``: a point on the issue's numeric scale ``[scale_min, scale_max]``;
+* ``salience``: how much the actor cares, ``0..100`` (models use ``salience/100``);
+* ``capability``: the actor's clout, any non-negative number (only ratios matter),
+  optionally overridden per issue.
+
+Every number may carry a one-line ``*_rationale`` (its source or reasoning).
+An actor without a stance on an issue does not take part in that issue.
+
+Validation never stops at the first problem: :func:`load_scenario_dict` collects
+every problem, each located by file, row, actor, issue and field, and raises one
+:class:`ScenarioError` listing them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+#: Largest scenario accepted; the expected-utility round costs O(N^2 log N).
+MAX_ACTORS = 20_000
+#: Largest number of issues accepted.
+MAX_ISSUES = 1_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    actor: str | None = None
+    issue: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.actor is not None:
+            where.append(f"actor '{self.actor}'")
+        if self.issue is not None:
+            where.append(f"issue '{self.issue}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+class ScenarioError(ValueError):
+    """Raised when an input cannot become a valid scenario; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
+
+
+class Issue(_Strict):
+    """One negotiated issue on a numeric scale with labelled anchors."""
+
+    name: str = Field(min_length=1, description="Short identifier, e.g. 'ceasefire'.")
+    title: str | None = Field(None, description="Human-readable title.")
+    description: str | None = None
+    scale_min: float = Field(0.0, description="Lower end of the scale.")
+    scale_max: float = Field(100.0, description="Upper end of the scale.")
+    anchors: dict[float, str] = Field(
+        default_factory=dict, description="Scale points and what they mean, e.g. {0: 'no ceasefire'}."
+    )
+    status_quo: float | None = Field(None, description="Reference point (status quo / disagreement point).")
+    status_quo_rationale: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
+
+    def anchor_text(self, value: float) -> str:
+        """The label of the anchor nearest to ``value`` (empty when the issue has none)."""
+        if not self.anchors:
+            return ""
+        point = min(self.anchors, key=lambda a: (abs(a - value), a))
+        return self.anchors[point]
+
+
+class Stance(_Strict):
+    """An actor's position on one issue and how much it cares about it."""
+
+    position: float
+    salience: float = Field(description="0..100")
+    position_rationale: str | None = None
+    salience_rationale: str | None = None
+
+
+class IssueCapability(_Strict):
+    """A per-issue override of an actor's capability."""
+
+    value: float = Field(ge=0)
+    rationale: str | None = None
+
+
+class Actor(_Strict):
+    """A stakeholder: its clout and its stances on the issues it takes part in."""
+
+    name: str = Field(min_length=1)
+    title: str | None = None
+    capability: float = Field(ge=0, description="Clout; only ratios between actors matter.")
+    capability_rationale: str | None = None
+    capability_by_issue: dict[str, IssueCapability] = Field(default_factory=dict)
+    stances: dict[str, Stance] = Field(default_factory=dict)
+
+    def capability_on(self, issue: str) -> float:
+        override = self.capability_by_issue.get(issue)
+        return self.capability if override is None else override.value
+
+
+class Scenario(_Strict):
+    """A complete stakeholder table."""
+
+    name: str = Field(min_length=1)
+    title: str | None = None
+    description: str | None = None
+    date: str | None = Field(None, description="The date the table describes (ISO 8601).")
+    sources: list[str] = Field(default_factory=list)
+    issues: list[Issue] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=1)
+
+    def issue(self, name: str) -> Issue:
+        for issue in self.issues:
+            if issue.name == name:
+                return issue
+        raise KeyError(name)
+
+    def actor(self, name: str) -> Actor:
+        for actor in self.actors:
+            if actor.name == name:
+                return actor
+        raise KeyError(name)
+
+    def issue_arrays(self, issue: str) -> IssueArrays:
+        """The participants of ``issue`` and their numbers, ready for a model kernel."""
+        names, positions, saliences, capabilities = [], [], [], []
+        for actor in self.actors:
+            stance = actor.stances.get(issue)
+            if stance is None:
+                continue
+            names.append(actor.name)
+            positions.append(stance.position)
+            saliences.append(stance.salience / 100.0)
+            capabilities.append(actor.capability_on(issue))
+        return IssueArrays(
+            issue=self.issue(issue),
+            actors=names,
+            position=np.asarray(positions, dtype=float),
+            salience=np.asarray(saliences, dtype=float),
+            capability=np.asarray(capabilities, dtype=float),
+        )
+
+
+@dataclass
+class IssueArrays:
+    """One issue as arrays over its participating actors (salience as 0..1)."""
+
+    issue: Issue
+    actors: list[str]
+    position: np.ndarray
+    salience: np.ndarray
+    capability: np.ndarray
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a scenario came from, so that problems can name file and row.
+
+    ``actor_rows`` maps an actor to its row in ``file`` (one row per actor, as in a
+    CSV). ``rows`` maps ``("actor", name)``, ``("issue", name)`` and
+    ``("stance", actor, issue)`` to ``(where, row)``: ``where`` names the file (and
+    sheet, for a workbook), ``row`` the line of that entry.
+    """
+
+    file: str | None = None
+    actor_rows: dict[str, int] = field(default_factory=dict)
+    rows: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+
+    def locate(self, actor: str | None, issue: str | None) -> tuple[str | None, int | None]:
+        """The file and row that hold the value of ``actor`` on ``issue``, as best known."""
+        keys = []
+        if actor is not None and issue is not None:
+            keys.append(("stance", actor, issue))
+        if actor is not None:
+            keys.append(("actor", actor))
+        if issue is not None and actor is None:
+            keys.append(("issue", issue))
+        for key in keys:
+            if key in self.rows:
+                return self.rows[key]
+        if actor in self.actor_rows:
+            return self.file, self.actor_rows[actor]
+        return self.file, None
+
+
+def _locate(loc: tuple, data: dict, origin: Origin) -> Problem:
+    """Turn a pydantic error location into file/row/actor/issue/field."""
+    actor = issue = fld = None
+    parts = list(loc)
+    if parts[:1] == ["actors"] and len(parts) > 1 and isinstance(parts[1], int):
+        try:
+            actor = str(data["actors"][parts[1]].get("name", f"#{parts[1] + 1}"))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            actor = f"#{parts[1] + 1}"
+        rest = parts[2:]
+        if rest[:1] in (["stances"], ["capability_by_issue"]) and len(rest) > 1:
+            issue = str(rest[1])
+            fld = ".".join(str(p) for p in rest[2:]) or rest[0]
+        else:
+            fld = ".".join(str(p) for p in rest) or None
+    elif parts[:1] == ["issues"] and len(parts) > 1 and isinstance(parts[1], int):
+        try:
+            issue = str(data["issues"][parts[1]].get("name", f"#{parts[1] + 1}"))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            issue = f"#{parts[1] + 1}"
+        fld = ".".join(str(p) for p in parts[2:]) or None
+    else:
+        fld = ".".join(str(p) for p in parts) or None
+    where, row = origin.locate(actor, issue)
+    return Problem("", file=where, row=row, actor=actor, issue=issue, field=fld)
+
+
+def _pydantic_problems(error: ValidationError, data: dict, origin: Origin) -> list[Problem]:
+    problems = []
+    for err in error.errors():
+        where = _locate(tuple(err["loc"]), data, origin)
+        message = err["msg"]
+        if "input" in err and err["type"] not in ("missing", "extra_forbidden"):
+            message = f"{message} (got {err['input']!r})"
+        problems.append(Problem(message, where.file, where.row, where.actor, where.issue, where.field))
+    return problems
+
+
+def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
+    """Checks that span fields: duplicates, ranges, references, empty issues, size."""
+    problems: list[Problem] = []
+
+    def add(message: str, actor: str | None = None, issue: str | None = None, fld: str | None = None) -> None:
+        where, row = origin.locate(actor, issue)
+        problems.append(Problem(message, where, row, actor, issue, fld))
+
+    if len(scenario.actors) > MAX_ACTORS:
+        add(f"{len(scenario.actors)} actors is more than the {MAX_ACTORS} this tool accepts", fld="actors")
+        return problems
+    if len(scenario.issues) > MAX_ISSUES:
+        add(f"{len(scenario.issues)} issues is more than the {MAX_ISSUES} this tool accepts", fld="issues")
+        return problems
+
+    issues: dict[str, Issue] = {}
+    for issue in scenario.issues:
+        if issue.name in issues:
+            add("duplicate issue name", issue=issue.name, fld="name")
+        issues[issue.name] = issue
+        if not issue.scale_min < issue.scale_max:
+            add(f"scale_min {issue.scale_min:g} must be below scale_max {issue.scale_max:g}", issue=issue.name,
+                fld="scale_min")
+            continue
+        for point in issue.anchors:
+            if not issue.scale_min <= point <= issue.scale_max:
+                add(f"anchor {point:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
+                    issue=issue.name, fld="anchors")
+        if issue.status_quo is not None and not issue.scale_min <= issue.status_quo <= issue.scale_max:
+            add(f"status quo {issue.status_quo:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
+                issue=issue.name, fld="status_quo")
+
+    seen: set[str] = set()
+    participants = {name: 0 for name in issues}
+    for actor in scenario.actors:
+        if actor.name in seen:
+            add("duplicate actor name", actor=actor.name, fld="name")
+        seen.add(actor.name)
+        for name in actor.capability_by_issue:
+            if name not in issues:
+                add("capability override for an unknown issue", actor=actor.name, issue=name,
+                    fld="capability_by_issue")
+        for name, stance in actor.stances.items():
+            issue = issues.get(name)
+            if issue is None:
+                add("stance on an unknown issue", actor=actor.name, issue=name, fld="stances")
+                continue
+            participants[name] += 1
+            if not 0 <= stance.salience <= 100:
+                add(f"salience {stance.salience:g} is outside 0..100", actor=actor.name, issue=name, fld="salience")
+            if issue.scale_min < issue.scale_max and not issue.scale_min <= stance.position <= issue.scale_max:
+                add(f"position {stance.position:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
+                    actor=actor.name, issue=name, fld="position")
+    for name, count in participants.items():
+        if count == 0:
+            add("no actor takes a position on this issue", issue=name)
+    return problems
+
+
+def load_scenario_dict(data: Any, origin: Origin | None = None) -> Scenario:
+    """Validate a plain mapping (from YAML, JSON or a reader) into a :class:`Scenario`.
+
+    Raises :class:`ScenarioError` listing every problem found.
+    """
+    origin = origin or Origin()
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem("the scenario must be a mapping with 'name', 'issues' and 'actors'",
+                                     file=origin.file)])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_pydantic_problems(error, data, origin)) from None
+    problems = _semantic_problems(scenario, origin)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
