@@ -257,13 +257,6 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
         where, row = origin.locate(actor, issue)
         problems.append(Problem(message, where, row, actor, issue, fld))
 
-    if len(scenario.actors) > MAX_ACTORS:
-        add(f"{len(scenario.actors)} actors is more than the {MAX_ACTORS} this tool accepts", fld="actors")
-        return problems
-    if len(scenario.issues) > MAX_ISSUES:
-        add(f"{len(scenario.issues)} issues is more than the {MAX_ISSUES} this tool accepts", fld="issues")
-        return problems
-
     issues: dict[str, Issue] = {}
     for issue in scenario.issues:
         if issue.name in issues:
@@ -317,6 +310,10 @@ def load_scenario_dict(data: Any, origin: Origin | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Problem("the scenario must be a mapping with 'name', 'issues' and 'actors'",
                                      file=origin.file)])
+    for key, limit in (("actors", MAX_ACTORS), ("issues", MAX_ISSUES)):
+        if isinstance(data.get(key), list) and len(data[key]) > limit:
+            raise ScenarioError([Problem(f"{len(data[key])} {key} is more than the {limit} this tool accepts",
+                                         file=origin.file, field=key)])
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:

@@ -12,7 +12,7 @@ from realpolitik.io.files import read_text
 from realpolitik.scenario import Problem, Scenario, ScenarioError
 
 #: A file larger than this is refused before it is parsed.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def load_scenario(source: str | Path) -> Scenario:

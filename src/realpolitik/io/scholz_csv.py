@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 
 from realpolitik.io.files import read_text
-from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
+from realpolitik.scenario import MAX_ACTORS, Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
 
@@ -54,6 +54,9 @@ def read_scholz_csv(path: Path) -> Scenario:
     for row_number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
+        if len(records) >= MAX_ACTORS:
+            raise ScenarioError([Problem(f"more than the {MAX_ACTORS} actors this tool accepts", file=where,
+                                         row=row_number)])
         if len(cells) < len(header):
             problems.append(Problem(f"has {len(cells)} cells, the header has {len(header)}", file=where,
                                     row=row_number))

@@ -3,7 +3,8 @@
 One sheet per kind of thing, a header row, then one row per entry:
 
 ``Scenario`` (optional)
-    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``.
+    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``
+    and one ``source`` row per source.
 ``Issues``
     ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | description``;
     ``anchors`` as ``0 = no ceasefire; 25 = limited moratoria; ...`` (``;`` or new lines between).
@@ -133,6 +134,8 @@ def read_xlsx(path: Path) -> Scenario:
         field = (_text(record.get("field")) or "").lower()
         if field in ("name", "title", "date", "description"):
             data[field] = _text(record.get("value"))
+        elif field == "source" and _text(record.get("value")):
+            data.setdefault("sources", []).append(_text(record.get("value")))
     issues = []
     for number, record in sheets["Issues"]:
         name = _text(record["name"])
@@ -191,7 +194,8 @@ def workbook_bytes(scenario: Scenario) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     content: dict[str, list[tuple]] = {
-        "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "description")],
+        "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "description")]
+        + [("source", source) for source in scenario.sources],
         "Issues": [(i.name, i.title, i.scale_min, i.scale_max, _format_anchors(i.anchors), i.status_quo,
                     i.status_quo_rationale, i.description) for i in scenario.issues],
         "Actors": [(a.name, a.title, a.capability, a.capability_rationale) for a in scenario.actors],
