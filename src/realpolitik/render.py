@@ -61,25 +61,31 @@ def print_forecast(console: Console, scenario: Scenario, forecast: Forecast) -> 
 
 
 def print_comparison(console: Console, scenario: Scenario, forecasts: list[Forecast]) -> None:
-    """Every model's forecast for every issue, side by side, anchors next to the numbers."""
-    table = Table(title=f"{scenario.title or scenario.name}: forecasts by model", show_lines=True,
-                  title_justify="left")
-    table.add_column("issue", style="bold")
-    table.add_column("status quo")
-    for forecast in forecasts:
-        table.add_column(forecast.model)
+    """Every model's forecast for every issue, each number beside its nearest anchor."""
+    console.print(f"[bold]{scenario.title or scenario.name}[/]: forecasts by model", highlight=False)
     for index, issue in enumerate(scenario.issues):
-        cells = [issue.label, with_anchor(issue, issue.status_quo)]
-        cells += [with_anchor(issue, forecast.issues[index].forecast) for forecast in forecasts]
-        table.add_row(*cells)
-    console.print(table)
-    console.print("[bold]scales[/]")
-    for issue in scenario.issues:
-        console.print(f"  {issue.label}: {scale_legend(issue)}", highlight=False)
+        console.print()
+        status_quo = f" — status quo {with_anchor(issue, issue.status_quo)}" if issue.status_quo is not None else ""
+        console.print(f"[bold]{issue.label}[/]{status_quo}", highlight=False)
+        console.print(f"[dim]scale: {scale_legend(issue)}[/]", highlight=False)
+        table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2, 0, 2))
+        table.add_column("model")
+        table.add_column("forecast", justify="right")
+        table.add_column("nearest anchor")
+        for forecast in forecasts:
+            value = forecast.issues[index].forecast
+            nearest = min(issue.anchors, key=lambda point: (abs(point - value), point)) if issue.anchors else None
+            anchor = f"{nearest:g} {issue.anchors[nearest]}" if nearest is not None else ""
+            table.add_row(forecast.model, f"{value:.1f}", anchor)
+        console.print(table)
+    console.print()
     console.print("[bold]models[/]")
     for forecast in forecasts:
         spec = MODELS[forecast.model]
         console.print(f"  {forecast.model}: {spec.title} — {spec.source}", highlight=False)
+    if any(forecast.model == "nash" for forecast in forecasts):
+        console.print("  [dim]nash returns the status quo where no outcome leaves every actor better off "
+                      "than it[/]", highlight=False)
 
 
 def print_scenarios(console: Console) -> None:

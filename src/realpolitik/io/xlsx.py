@@ -7,7 +7,8 @@ One sheet per kind of thing, a header row, then one row per entry:
     and one ``source`` row per source.
 ``Issues``
     ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | description``;
-    ``anchors`` as ``0 = no ceasefire; 25 = limited moratoria; ...`` (``;`` or new lines between).
+    ``anchors`` one per line within the cell (``0 = no ceasefire``, new line,
+    ``25 = limited moratoria``, ...); in a cell without line breaks ``;`` separates them.
 ``Actors``
     ``name | title | capability | capability_rationale``.
 ``Stances``
@@ -53,15 +54,22 @@ NUMBERS = {"scale_min", "scale_max", "status_quo", "capability", "position", "sa
 
 
 def _text(value: Any) -> str | None:
+    """A cell's text as written; None for an empty or blank cell."""
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _name(value: Any) -> str | None:
+    """A cell naming something (actor, issue, field), without surrounding blanks."""
+    text = _text(value)
+    return text.strip() if text is not None else None
 
 
 def _parse_anchors(text: str, where: str, row: int, problems: list[Problem]) -> dict[float, str]:
     anchors: dict[float, str] = {}
-    for part in text.replace("\n", ";").split(";"):
+    for part in text.splitlines() if "\n" in text else text.split(";"):
         if not part.strip():
             continue
         point, separator, label = part.partition("=")
@@ -83,7 +91,7 @@ def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[t
         return []
     where = f"{path}, sheet '{sheet}'"
     rows = workbook[sheet].iter_rows(values_only=True)
-    header = [(_text(cell) or "").lower() for cell in next(rows, ())]
+    header = [(_name(cell) or "").lower() for cell in next(rows, ())]
     missing = [name for name in REQUIRED.get(sheet, SHEETS[sheet]) if name not in header]
     if missing:
         problems.append(Problem(f"missing column(s) {', '.join(missing)} in the header", file=where, row=1))
@@ -131,14 +139,14 @@ def read_xlsx(path: Path) -> Scenario:
     rows: dict[tuple, tuple[str, int]] = {}
     data: dict[str, Any] = {"name": Path(path).stem}
     for _, record in sheets["Scenario"]:
-        field = (_text(record.get("field")) or "").lower()
+        field = (_name(record.get("field")) or "").lower()
         if field in ("name", "title", "date", "description"):
             data[field] = _text(record.get("value"))
         elif field == "source" and _text(record.get("value")):
             data.setdefault("sources", []).append(_text(record.get("value")))
     issues = []
     for number, record in sheets["Issues"]:
-        name = _text(record["name"])
+        name = _name(record["name"])
         rows[("issue", name)] = (f"{label}, sheet 'Issues'", number)
         issue = {key: record.get(key) for key in ("title", "description", "status_quo_rationale")}
         issue = {key: _text(value) for key, value in issue.items()}
@@ -151,7 +159,7 @@ def read_xlsx(path: Path) -> Scenario:
     actors: dict[str, dict[str, Any]] = {}
     actor_list = []
     for number, record in sheets["Actors"]:
-        name = _text(record["name"])
+        name = _name(record["name"])
         rows.setdefault(("actor", name), (f"{label}, sheet 'Actors'", number))
         actor = {"name": name, "title": _text(record.get("title")), "capability": record.get("capability"),
                  "capability_rationale": _text(record.get("capability_rationale")), "stances": {},
@@ -161,7 +169,7 @@ def read_xlsx(path: Path) -> Scenario:
     for sheet, target in (("Stances", "stances"), ("Capability overrides", "capability_by_issue")):
         where = f"{label}, sheet '{sheet}'"
         for number, record in sheets[sheet]:
-            actor_name, issue_name = _text(record["actor"]), _text(record["issue"])
+            actor_name, issue_name = _name(record["actor"]), _name(record["issue"])
             if actor_name not in actors:
                 problems.append(Problem("names an actor missing from sheet 'Actors'", file=where, row=number,
                                         actor=actor_name, issue=issue_name, field="actor"))
@@ -186,7 +194,7 @@ def read_xlsx(path: Path) -> Scenario:
 
 
 def _format_anchors(anchors: dict[float, str]) -> str:
-    return "; ".join(f"{point:g} = {label}" for point, label in sorted(anchors.items()))
+    return "\n".join(f"{point:g} = {label}" for point, label in sorted(anchors.items()))
 
 
 def workbook_bytes(scenario: Scenario) -> bytes:
