@@ -1,83 +1,23 @@
-"""The ``realpolitik`` command line.
-
-Every command turns bad input into one precise message per problem on standard
-error and exit code 2; it never shows a traceback.
-"""
+"""Commands on scenarios: forecast, scenarios, validate, schema, convert."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 
-from realpolitik import __version__
-from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options, run
+from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
+from realpolitik.forecast import MODELS, resolve_options, run
 from realpolitik.io import load_scenario
 from realpolitik.render import forecast_csv, print_comparison, print_forecast, print_scenarios
-from realpolitik.scenario import Problem, Scenario, ScenarioError
-
-app = typer.Typer(
-    help="Forecast multi-party negotiations from a stakeholder table.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console()
-errors = Console(stderr=True)
-
-USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    """A request the command cannot carry out; the message says why."""
-
-
-def _fail(problems: list[Problem] | list[str]) -> None:
-    for problem in problems:
-        errors.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(USAGE_ERROR)
-
-
-def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn known failures into messages and exit code 2."""
-    import functools
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ScenarioError as error:
-            _fail(error.problems)
-        except (ForecastRequestError, UsageError) as error:
-            _fail([str(error)])
-
-    return wrapper
-
-
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"realpolitik {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
-) -> None:
-    """Forecast multi-party negotiations from a stakeholder table."""
+from realpolitik.scenario import Scenario, ScenarioError
 
 
 ModelChoice = Literal["eum", "compromise", "median", "nash", "all"]
 FormatChoice = Literal["table", "json", "csv"]
-
-
-def _emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 @app.command()
@@ -101,7 +41,7 @@ def forecast(
         results.append(run(loaded, name, options, chosen))
     if format == "json":
         documents = [result.to_dict() for result in results]
-        _emit_json({"results": documents} if model == "all" else documents[0])
+        emit_json({"results": documents} if model == "all" else documents[0])
     elif format == "csv":
         sys.stdout.write(forecast_csv(results))
     elif model == "all":
@@ -125,7 +65,7 @@ def validate(
         loaded: Scenario = load_scenario(file)
     except ScenarioError as error:
         errors.print(f"{len(error.problems)} problem(s) found:", highlight=False)
-        _fail(error.problems)
+        fail(error.problems)
     participants = sum(len(actor.stances) for actor in loaded.actors)
     console.print(f"[green]ok:[/] {file}: {len(loaded.actors)} actors, {len(loaded.issues)} issues, "
                   f"{participants} stances", highlight=False)
@@ -136,7 +76,7 @@ def schema() -> None:
     """Print the JSON Schema of the native scenario format."""
     from realpolitik.scenario import Scenario as ScenarioModel
 
-    _emit_json(ScenarioModel.model_json_schema())
+    emit_json(ScenarioModel.model_json_schema())
 
 
 @app.command()
@@ -165,10 +105,3 @@ def convert(
     console.print(f"wrote {target}", highlight=False)
 
 
-def run_cli() -> None:
-    """Entry point of the console script."""
-    try:
-        app()
-    except KeyboardInterrupt:
-        errors.print("interrupted")
-        sys.exit(130)

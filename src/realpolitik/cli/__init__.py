@@ -1,0 +1,89 @@
+"""The ``realpolitik`` command line.
+
+Every command turns bad input into one precise message per problem on standard
+error and exit code 2; it never shows a traceback. Commands live in the modules
+of this package, one group each, and register themselves on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Annotated, Any, Callable
+
+import typer
+from rich.console import Console
+
+from realpolitik import __version__
+from realpolitik.forecast import ForecastRequestError
+from realpolitik.scenario import Problem, ScenarioError
+
+app = typer.Typer(
+    help="Forecast multi-party negotiations from a stakeholder table.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A request the command cannot carry out; the message says why."""
+
+
+def fail(problems: list[Problem] | list[str]) -> None:
+    """Print each problem on standard error and exit with code 2."""
+    for problem in problems:
+        errors.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn known failures into messages and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as error:
+            fail(error.problems)
+        except (ForecastRequestError, UsageError) as error:
+            fail([str(error)])
+
+    return wrapper
+
+
+def emit_json(document: Any) -> None:
+    """Write a JSON document to standard output (no NaN: strict JSON)."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"realpolitik {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Forecast multi-party negotiations from a stakeholder table."""
+
+
+def run_cli() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)
+
+
+# Command groups register themselves on ``app`` when imported.
+from realpolitik.cli import scenario_commands  # noqa: E402,F401
