@@ -135,3 +135,19 @@ def test_two_actor_offers_follow_the_rules():
 
 def test_move_kinds_are_named():
     assert {CONFRONTATION, COMPROMISE, CAPITULATION} == {1, 2, 3}
+
+
+def test_moves_name_the_same_partners_whatever_the_order_of_actors():
+    """Several actors share a position (4, 7, 10): partners must not depend on row order."""
+    names, position, salience, capability = emissions_arrays()
+
+    def moves(order):
+        trajectory = run_eum(position[order], salience[order], capability[order], PRESETS["scholz2011"])
+        named = [np.array(names)[order]][0]
+        return [{(named[i], int(trajectory.move_kind[t, 0, i]), named[trajectory.move_partner[t, 0, i]])
+                 for i in range(len(order)) if trajectory.move_kind[t, 0, i]}
+                for t in range(trajectory.rounds_run)]
+
+    forward = moves(np.arange(len(names)))
+    assert moves(np.arange(len(names))[::-1]) == forward
+    assert moves(np.random.default_rng(1).permutation(len(names))) == forward

@@ -266,15 +266,21 @@ def risk_exponents(
     return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
 
 
-def _pick(candidate: np.ndarray, criterion: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per (b, i): the candidate j with the smallest criterion, ties to the lower target.
+def _pick(candidate: np.ndarray, criterion: np.ndarray, target: np.ndarray,
+          weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per (b, i): the candidate j with the smallest criterion, ties to the lower target,
+    then to the heaviest offerer (largest ``c_j s_j``), so the choice never depends on
+    the order of actors unless offerers tie in every respect.
 
     Returns ``(found (B, N) bool, partner (B, N) int)``.
     """
-    keyed = np.where(candidate, criterion, np.inf)
-    best = keyed.min(axis=2, keepdims=True)
-    tied = candidate & (keyed <= best + 1e-12 * np.maximum(np.abs(best), 1.0))
-    partner = np.argmin(np.where(tied, target, np.inf), axis=2)
+    def closest(mask: np.ndarray, key: np.ndarray) -> np.ndarray:
+        keyed = np.where(mask, key, np.inf)
+        best = keyed.min(axis=2, keepdims=True)
+        return mask & (keyed <= best + 1e-12 * np.maximum(np.abs(best), 1.0))
+
+    tied = closest(closest(candidate, criterion), target)
+    partner = np.argmax(np.where(tied, weight[:, None, :], -np.inf), axis=2)
     return candidate.any(axis=2), partner
 
 
@@ -303,9 +309,9 @@ def eum_round(
     else:
         compromise_key = np.abs(compromise_target - own)
 
-    found_confrontation, confront_with = _pick(confrontation, movement, other)
-    found_compromise, compromise_with = _pick(compromise, compromise_key, compromise_target)
-    found_capitulation, capitulate_with = _pick(capitulation, movement, other)
+    found_confrontation, confront_with = _pick(confrontation, movement, other, weight)
+    found_compromise, compromise_with = _pick(compromise, compromise_key, compromise_target, weight)
+    found_capitulation, capitulate_with = _pick(capitulation, movement, other, weight)
 
     kind = np.where(found_confrontation, CONFRONTATION,
                     np.where(found_compromise, COMPROMISE, np.where(found_capitulation, CAPITULATION, NO_MOVE)))
