@@ -137,14 +137,20 @@ def test_move_kinds_are_named():
     assert {CONFRONTATION, COMPROMISE, CAPITULATION} == {1, 2, 3}
 
 
-def test_moves_name_the_same_partners_whatever_the_order_of_actors():
-    """Several actors share a position (4, 7, 10): partners must not depend on row order."""
+def test_moves_pick_the_same_partners_whatever_the_order_of_actors():
+    """Several actors share a position (4, 7, 10): the chosen offerer must not depend on row
+    order, except between offerers identical in position, capability and salience (France
+    and Italy here), which are interchangeable."""
     names, position, salience, capability = emissions_arrays()
 
     def moves(order):
         trajectory = run_eum(position[order], salience[order], capability[order], PRESETS["scholz2011"])
-        named = [np.array(names)[order]][0]
-        return [{(named[i], int(trajectory.move_kind[t, 0, i]), named[trajectory.move_partner[t, 0, i]])
+        named = np.array(names)[order]
+
+        def offerer(j):
+            return position[order][j], capability[order][j], salience[order][j]
+
+        return [{(named[i], int(trajectory.move_kind[t, 0, i]), offerer(trajectory.move_partner[t, 0, i]))
                  for i in range(len(order)) if trajectory.move_kind[t, 0, i]}
                 for t in range(trajectory.rounds_run)]
 
