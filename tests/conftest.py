@@ -19,6 +19,14 @@ def shared_file(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def run_store(tmp_path, monkeypatch) -> Path:
+    """Every test stores its runs in a fresh temporary database, never under the user's home."""
+    path = tmp_path / "runs.sqlite"
+    monkeypatch.setenv("REALPOLITIK_DB", str(path))
+    return path
+
+
 @pytest.fixture
 def scholz_oracle() -> dict:
     return json.loads(shared_file("scholz2011", "oracle.json").read_text())

@@ -10,7 +10,8 @@ from typing import Annotated, Literal
 import typer
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
-from realpolitik.forecast import MODELS, resolve_options, run
+from realpolitik.cli.store_commands import DbOption, record_forecast
+from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
 from realpolitik.io import load_scenario
 from realpolitik.render import forecast_csv, print_comparison, print_forecast, print_scenarios
 from realpolitik.scenario import Scenario, ScenarioError
@@ -28,20 +29,15 @@ def forecast(
     preset: Annotated[str | None, typer.Option(help="A named set of options, e.g. 'scholz2011'.")] = None,
     rounds: Annotated[int | None, typer.Option(min=0, max=10_000, help="Rounds for dynamic models.")] = None,
     format: Annotated[FormatChoice, typer.Option("--format", help="Output format.")] = "table",
+    db: DbOption = None,
 ) -> None:
-    """Forecast every issue of SCENARIO with one model or all of them."""
+    """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`)."""
     loaded = load_scenario(scenario)
-    names = list(MODELS) if model == "all" else [model]
-    if model == "all" and preset is not None and not any(preset in MODELS[n].presets for n in names):
-        raise UsageError(f"no model has a preset '{preset}'")
-    results = []
-    for name in names:
-        chosen = preset if preset is None or model != "all" or preset in MODELS[name].presets else None
-        options = resolve_options(name, chosen, rounds)
-        results.append(run(loaded, name, options, chosen))
+    results = run_models(loaded, model, preset, rounds)
+    document = forecasts_document(results, compared=model == ALL_MODELS)
+    record_forecast(loaded, results, document, preset, db)
     if format == "json":
-        documents = [result.to_dict() for result in results]
-        emit_json({"results": documents} if model == "all" else documents[0])
+        emit_json(document)
     elif format == "csv":
         sys.stdout.write(forecast_csv(results))
     elif model == "all":

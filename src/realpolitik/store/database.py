@@ -1,0 +1,74 @@
+"""Where the store lives and how to talk to it: URL resolution, engines, transactions."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from realpolitik.store.tables import Base
+
+#: The environment variable naming the database (a file path or an SQLAlchemy URL).
+DATABASE_VARIABLE = "REALPOLITIK_DB"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says which database and why."""
+
+
+def default_database_url() -> str:
+    """``sqlite:///$XDG_DATA_HOME/realpolitik/runs.sqlite`` (``~/.local/share`` without XDG_DATA_HOME)."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(data_home) / 'realpolitik' / 'runs.sqlite'}"
+
+
+def database_url(db: str | None = None) -> str:
+    """The database to use: ``db`` if given, else ``$REALPOLITIK_DB``, else the default.
+
+    A value without ``://`` is a path to an SQLite file.
+    """
+    value = db or os.environ.get(DATABASE_VARIABLE) or default_database_url()
+    return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _tune_sqlite(connection, _record) -> None:
+    """Write-ahead logging so readers never block the writer; wait for locks instead of failing."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@functools.lru_cache(maxsize=8)
+def _sessions(url: str) -> sessionmaker[Session]:
+    """One engine per database, its tables created on first use."""
+    try:
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine: Engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _tune_sqlite)
+        Base.metadata.create_all(engine)
+    except (ArgumentError, SQLAlchemyError, OSError, ImportError) as error:
+        raise StoreError(f"cannot open the run store {url}: {error}") from None
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(db: str | None = None) -> Iterator[Session]:
+    """A session whose work is committed at the end of the block, or not at all."""
+    url = database_url(db)
+    sessions = _sessions(url)
+    try:
+        with sessions.begin() as session:
+            yield session
+    except SQLAlchemyError as error:
+        reason = getattr(error, "orig", None) or error
+        raise StoreError(f"run store {url}: {reason}") from None

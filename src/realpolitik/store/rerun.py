@@ -1,0 +1,42 @@
+"""Running a stored run again from what the store kept, to check that it reproduces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from realpolitik.comparison import documents_of, forecasts_document
+from realpolitik.forecast import MODELS, ForecastRequestError, run
+from realpolitik.scenario import load_scenario_dict
+from realpolitik.store.diff import changed_values
+from realpolitik.store.runs import StoredRun
+
+
+def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
+    scenario = load_scenario_dict(stored.scenario)
+    forecasts = []
+    for document in documents_of(stored.result):
+        name = document["model"]
+        if name not in MODELS:
+            raise ForecastRequestError(f"run {stored.id} used model '{name}', which this version does not have")
+        options = MODELS[name].options_type.model_validate(stored.options[name])
+        forecasts.append(run(scenario, name, options, document["preset"]))
+    return forecasts_document(forecasts, compared="results" in stored.result)
+
+
+#: How to run each kind of stored run again; each returns the run's result document.
+RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {"forecast": _rerun_forecast}
+
+
+def rerun_run(stored: StoredRun) -> dict[str, Any]:
+    """The result document of running ``stored`` again with its stored inputs, options and seed."""
+    rerunner = RERUNNERS.get(stored.kind)
+    if rerunner is None:
+        raise ForecastRequestError(f"runs of kind '{stored.kind}' cannot be run again "
+                                   f"(kinds that can: {', '.join(RERUNNERS)})")
+    return rerunner(stored)
+
+
+def reproduction_differences(stored: StoredRun) -> list[dict[str, Any]]:
+    """Every result value that differs when ``stored`` is run again (empty: it reproduces exactly)."""
+    return changed_values(stored.result, rerun_run(stored))
