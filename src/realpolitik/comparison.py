@@ -6,6 +6,7 @@ module is that choice, so both pick presets and shape the result document alike.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from realpolitik.forecast import MODELS, Forecast, ForecastRequestError, resolve_options, run
@@ -20,6 +21,9 @@ def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds
 
     With ``"all"``, ``preset`` applies to the models that have it and the others
     run with their defaults; it is an error if no model has it.
+
+    Raises :class:`ForecastRequestError` when a forecast is not a number (an issue on
+    which every actor's weight, capability x salience, is zero has no forecast).
     """
     names = list(MODELS) if model == ALL_MODELS else [model]
     if model == ALL_MODELS and preset is not None and not any(preset in MODELS[name].presets for name in names):
@@ -27,8 +31,21 @@ def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds
     forecasts = []
     for name in names:
         chosen = preset if model != ALL_MODELS or preset in MODELS[name].presets else None
-        forecasts.append(run(scenario, name, resolve_options(name, chosen, rounds), chosen))
+        forecast = run(scenario, name, resolve_options(name, chosen, rounds), chosen)
+        _check_numbers(forecast)
+        forecasts.append(forecast)
     return forecasts
+
+
+def _check_numbers(forecast: Forecast) -> None:
+    """Refuse a forecast with a value that is not a finite number, naming the model and issue."""
+    for item in forecast.issues:
+        values = [item.forecast] + [value for state in item.rounds
+                                    for value in (state.weighted_mean, state.weighted_median,
+                                                  *state.positions.values())]
+        if not all(math.isfinite(value) for value in values):
+            raise ForecastRequestError(f"model '{forecast.model}', issue '{item.issue.name}': the forecast is not a "
+                                       "number (is every actor's capability or salience on this issue zero?)")
 
 
 def forecasts_document(forecasts: list[Forecast], compared: bool) -> dict[str, Any]:

@@ -88,3 +88,4 @@ def run_cli() -> None:
 # Command groups register themselves on ``app`` when imported.
 from realpolitik.cli import scenario_commands  # noqa: E402,F401
 from realpolitik.cli import store_commands  # noqa: E402,F401
+from realpolitik.cli import report_commands  # noqa: E402,F401

@@ -1,0 +1,120 @@
+"""The HTML report of a stored run: one self-contained file, readable offline.
+
+It holds the provenance (run, package version, options, seed), per issue the
+forecasts of every model with the charts of :mod:`realpolitik.report.issue_view`,
+the rounds' moves, and the inputs (the stakeholder table and the issues'
+scales). plotly.js and the figures are embedded in the file; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from realpolitik.io.files import write_atomically
+from realpolitik.report.figures import plotly_javascript
+from realpolitik.report.issue_view import issue_view, model_document, run_scenario
+from realpolitik.scenario import Scenario
+from realpolitik.store import StoredRun
+
+
+def _table(header: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+    head = "".join(f'<th class="number">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f'<td class="number">{escape(str(cell))}</td>' if i in numeric
+                                    else f"<td>{escape(str(cell))}</td>" for i, cell in enumerate(row)) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _provenance(stored: StoredRun) -> str:
+    created = stored.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    rows = [["run", stored.id], ["kind", stored.kind], ["created (UTC)", created],
+            ["realpolitik version", stored.package_version], ["scenario", stored.scenario_name or "–"],
+            ["models", ", ".join(stored.models)], ["preset", stored.preset or "–"],
+            ["seed", "none (deterministic)" if stored.seed is None else stored.seed]]
+    options = escape(json.dumps({"options": stored.options, "parameters": stored.parameters}, indent=2))
+    return (f'<section class="card"><h2>Provenance</h2>{_table(["", ""], rows)}'
+            f"<details><summary>options and parameters</summary><pre>{options}</pre></details>"
+            f'<p class="note">Run it again with <code>realpolitik runs rerun {stored.id}</code>.</p></section>')
+
+
+def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
+    key = f"issue-{len(figures)}"
+    figures[f"{key}-trajectory"] = view["trajectory"]
+    figures[f"{key}-quadrant"] = view["quadrant"]
+    anchors = " · ".join(f"{escape(point)} {escape(label)}" for point, label in view["anchors"].items())
+    interval = (f"interval {view['interval'][0]:.1f}–{view['interval'][1]:.1f}" if view["interval"]
+                else escape(view["interval_note"] or ""))
+    status_quo = f" · status quo {view['status_quo']:g}" if view["status_quo"] is not None else ""
+    comparison = _table(["model", "forecast", "nearest anchor"],
+                        [[row["model_title"], _number(row["forecast"]), row["forecast_anchor"]]
+                         for row in view["comparison"]], numeric={1})
+    charts = (f'<div class="charts"><div class="chart" id="{key}-trajectory"></div>'
+              f'<div class="chart" id="{key}-quadrant"></div></div>')
+    if view["tornado"]:
+        figures[f"{key}-tornado"] = view["tornado"]
+        charts += f'<div class="chart" id="{key}-tornado"></div>'
+    tornado_note = f'<p class="note">{escape(view["tornado_note"])}</p>' if view["tornado_note"] else ""
+    moves = _table(["round", "actor", "kind", "with", "to"],
+                   [[move["round"], move["actor"], move["kind"], move["with"] or "", _number(move["to"])]
+                    for move in view["moves"]], numeric={0, 4})
+    return (f'<section class="card"><h2>{escape(view["title"])}</h2><p class="scale">{anchors}{status_quo}</p>'
+            f'<p><span class="forecast">{view["forecast"]:.1f}</span> {escape(view["forecast_anchor"])} '
+            f'<span class="note">({escape(view["model_title"])}; {interval})</span></p>{comparison}{charts}'
+            f'<p class="note">The quadrant chart shows the expected utilities of round {view["perspective_round"]} '
+            f"as {escape(view['perspective'])} sees them.</p>{tornado_note}"
+            + (f"<details><summary>moves, round by round ({len(view['moves'])})</summary>{moves}</details>"
+               if view["moves"] else "") + "</section>")
+
+
+def _inputs(scenario: Scenario) -> str:
+    issues = [issue.name for issue in scenario.issues]
+    header = ["actor", "capability"] + [f"{name} (position / salience)" for name in issues]
+    rows = [[actor.title or actor.name, f"{actor.capability:g}"]
+            + [f"{actor.stances[name].position:g} / {actor.stances[name].salience:g}" if name in actor.stances
+               else "–" for name in issues] for actor in scenario.actors]
+    scales = _table(["issue", "scale", "status quo", "anchors"],
+                    [[issue.label, f"{issue.scale_min:g}–{issue.scale_max:g}",
+                      "–" if issue.status_quo is None else f"{issue.status_quo:g}",
+                      "; ".join(f"{point:g} {label}" for point, label in sorted(issue.anchors.items()))]
+                     for issue in scenario.issues])
+    sources = "".join(f"<li>{escape(source)}</li>" for source in scenario.sources)
+    return (f'<section class="card"><h2>Inputs</h2><h3>Stakeholder table</h3>{_table(header, rows)}'
+            f"<h3>Issues</h3>{scales}" + (f"<h3>Sources</h3><ul>{sources}</ul>" if sources else "") + "</section>")
+
+
+def html_report(stored: StoredRun) -> str:
+    """The report of a stored forecast run as one HTML document."""
+    scenario = run_scenario(stored)
+    document = model_document(stored)
+    figures: dict[str, Any] = {}
+    sections = [_issue_section(issue_view(stored, item["issue"], document["model"]), figures)
+                for item in document["issues"]]
+    title = scenario.title or scenario.name
+    body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · {escape(document['model_title'])}"
+            + (" and the other models" if len(stored.models) > 1 else "")
+            + f" · {stored.created_at.strftime('%d %B %Y')}</p>"
+            + (f"<p>{escape(scenario.description)}</p>" if scenario.description else "")
+            + "".join(sections) + _inputs(scenario) + _provenance(stored))
+    template = Template(resources.files(__package__).joinpath("report.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        title=escape(f"{title} — realpolitik run {stored.id}"),
+        version=escape(stored.package_version),
+        body=body,
+        plotly=plotly_javascript().replace("</script", "<\\/script"),
+        figures=json.dumps(figures, allow_nan=False).replace("</", "<\\/"),
+    )
+
+
+def write_html_report(stored: StoredRun, path: Path) -> None:
+    """Write the HTML report of ``stored`` to ``path``, all or nothing."""
+    write_atomically(Path(path), html_report(stored).encode("utf-8"))

@@ -1,0 +1,95 @@
+"""Everything shown about one issue of a stored forecast run: numbers, notes and chart specifications.
+
+The web app's forecast view and the HTML report both show, per issue, each actor's
+position by round, the forecast with its interval, the "who challenges whom"
+chart from one actor's perspective and the levers tornado; this module gathers
+them so both show the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from realpolitik.analysis.challenges import challenge_perspective
+from realpolitik.comparison import documents_of
+from realpolitik.forecast import ForecastRequestError
+from realpolitik.models.eum import EUMOptions
+from realpolitik.report.figures import quadrant_figure, trajectory_figure
+from realpolitik.scenario import Scenario, load_scenario_dict
+from realpolitik.store import StoredRun
+
+
+class NotAForecast(ForecastRequestError):
+    """The run holds no per-issue forecasts (e.g. a backtest)."""
+
+
+def run_scenario(stored: StoredRun) -> Scenario:
+    """The scenario a run was made with."""
+    if stored.scenario is None:
+        raise NotAForecast(f"run {stored.id} ({stored.kind}) has no scenario")
+    return load_scenario_dict(stored.scenario)
+
+
+def model_document(stored: StoredRun, model: str | None = None) -> dict[str, Any]:
+    """The forecast document of ``model`` in the run (default: the expected utility model if run, else the first)."""
+    documents = [document for document in documents_of(stored.result) if isinstance(document.get("issues"), list)]
+    if not documents:
+        raise NotAForecast(f"run {stored.id} ({stored.kind}) holds no per-issue forecasts")
+    names = [document["model"] for document in documents]
+    chosen = model or ("eum" if "eum" in names else names[0])
+    if chosen not in names:
+        raise ForecastRequestError(f"run {stored.id} did not run model '{chosen}' (it ran {', '.join(names)})")
+    return documents[names.index(chosen)]
+
+
+def default_perspective(scenario: Scenario, issue: str) -> str:
+    """The actor with the most weight (capability x salience) on ``issue``: the default point of view."""
+    arrays = scenario.issue_arrays(issue)
+    weights = arrays.capability * arrays.salience
+    return arrays.actors[int(weights.argmax())]
+
+
+def _eum_options(stored: StoredRun) -> EUMOptions:
+    """The run's expected-utility options, or the defaults when it did not run that model."""
+    return EUMOptions.model_validate(stored.options["eum"]) if "eum" in stored.options else EUMOptions()
+
+
+def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspective: str | None = None,
+               round_number: int = 0) -> dict[str, Any]:
+    """The numbers and charts of one issue of a stored forecast run.
+
+    ``perspective`` names the actor whose view the quadrant chart shows (default:
+    :func:`default_perspective`); ``round_number`` the round whose positions it
+    starts from (clipped to the rounds run).
+    """
+    from realpolitik.report.uncertainty import forecast_interval, levers_tornado
+
+    scenario = run_scenario(stored)
+    document = model_document(stored, model)
+    items = {item["issue"]: item for item in document["issues"]}
+    if issue not in items:
+        raise ForecastRequestError(f"run {stored.id} has no issue '{issue}' (issues: {', '.join(items)})")
+    item = items[issue]
+    actor_order = [actor.name for actor in scenario.actors]
+    viewer = perspective or default_perspective(scenario, issue)
+    state = item["rounds"][max(0, min(round_number, len(item["rounds"]) - 1))]
+    challenges = challenge_perspective(scenario, issue, viewer, _eum_options(stored), state["positions"]).to_dict()
+    interval = forecast_interval(stored, scenario, document, issue)
+    tornado = levers_tornado(stored, scenario, document, issue)
+    comparison = [{"model": other["model"], "model_title": other["model_title"], "forecast": entry["forecast"],
+                   "forecast_anchor": entry["forecast_anchor"]}
+                  for other in documents_of(stored.result) if isinstance(other.get("issues"), list)
+                  for entry in other["issues"] if entry["issue"] == issue]
+    return {
+        "issue": issue, "title": item["title"], "model": document["model"], "model_title": document["model_title"],
+        "scale": item["scale"], "anchors": item["anchors"], "status_quo": item["status_quo"],
+        "forecast": item["forecast"], "forecast_anchor": item["forecast_anchor"], "stop_reason": item["stop_reason"],
+        "rounds": len(item["rounds"]) - 1, "comparison": comparison,
+        "interval": interval.get("interval"), "interval_note": interval.get("note"),
+        "perspective": viewer, "perspective_round": state["round"], "actors": list(state["positions"]),
+        "challenges": challenges,
+        "trajectory": trajectory_figure(item, actor_order, document["model_title"], interval.get("interval")),
+        "quadrant": quadrant_figure(challenges, actor_order),
+        "tornado": tornado.get("figure"), "tornado_note": tornado.get("note"),
+        "moves": [{"round": state["round"], **move} for state in item["rounds"] for move in state["moves"]],
+    }

@@ -1,0 +1,129 @@
+"""The report's charts as PNG files, drawn with matplotlib (no browser needed).
+
+Per issue: each actor's position by round with the forecast (``ISSUE-positions.png``),
+the "who challenges whom" quadrant chart (``ISSUE-challenges.png``) and, where the
+levers analysis is installed, the levers tornado (``ISSUE-levers.png``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from realpolitik.io.files import write_atomically
+from realpolitik.report.figures import (
+    FORECAST_COLOUR,
+    STATUS_QUO_COLOUR,
+    actor_colour,
+    short_label,
+)
+from realpolitik.report.issue_view import issue_view, model_document, run_scenario
+from realpolitik.store import StoredRun
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "issue"
+
+
+def _positions_chart(view: dict[str, Any], item: dict[str, Any], actor_order: list[str]):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(10, 5.6), dpi=120, layout="constrained")
+    axes = figure.add_subplot()
+    rounds = [state["round"] for state in item["rounds"]]
+    for name in item["rounds"][0]["positions"]:
+        colour = actor_colour(actor_order.index(name)) if name in actor_order else "#555555"
+        axes.plot(rounds, [state["positions"][name] for state in item["rounds"]], marker="o", markersize=3,
+                  linewidth=1.8, color=colour, label=name)
+    last = max(rounds[-1], 1)
+    if view["interval"]:
+        axes.axhspan(view["interval"][0], view["interval"][1], color="#2563eb", alpha=0.12, label="interval")
+    if view["status_quo"] is not None:
+        axes.axhline(view["status_quo"], color=STATUS_QUO_COLOUR, linestyle=":", linewidth=1.4,
+                     label=f"status quo {view['status_quo']:g}")
+    axes.axhline(view["forecast"], color=FORECAST_COLOUR, linestyle="--", linewidth=2.4,
+                 label=f"forecast {view['forecast']:.1f}")
+    low, high = view["scale"]
+    anchors = {float(point): label for point, label in view["anchors"].items()}
+    axes.set_ylim(low - (high - low) * 0.04, high + (high - low) * 0.04)
+    axes.set_xlim(-0.3, last + 0.3)
+    if anchors:
+        axes.set_yticks(sorted(anchors), [f"{point:g} {short_label(anchors[point])}" for point in sorted(anchors)])
+    axes.set_xlabel("round")
+    axes.set_title(f"{view['title']} — {view['model_title']}", loc="left", fontsize=12)
+    axes.grid(color="#e5e7eb", linewidth=0.8)
+    axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    return figure
+
+
+def _challenges_chart(view: dict[str, Any], actor_order: list[str]):
+    from matplotlib.figure import Figure
+
+    points = view["challenges"]["points"]
+    actor = view["perspective"]
+    figure = Figure(figsize=(7, 6.4), dpi=120, layout="constrained")
+    axes = figure.add_subplot()
+    reach = max([abs(p[key]) for p in points for key in ("attack", "defence")] + [0.1]) * 1.25
+    axes.axhline(0, color="#9ca3af", linewidth=1)
+    axes.axvline(0, color="#9ca3af", linewidth=1)
+    axes.plot([-reach, reach], [reach, -reach], color="#d1d5db", linestyle=":", linewidth=1)
+    for point in points:
+        colour = actor_colour(actor_order.index(point["actor"])) if point["actor"] in actor_order else "#555555"
+        axes.scatter(point["attack"], point["defence"], s=45, color=colour, zorder=3)
+        axes.annotate(point["actor"], (point["attack"], point["defence"]), textcoords="offset points",
+                      xytext=(0, 6), ha="center", fontsize=8)
+    corner = reach * 0.96
+    for x, y, ha, va, text in ((corner, corner, "right", "top", "conflict"),
+                               (corner, -corner, "right", "bottom", f"{actor} prevails"),
+                               (-corner, corner, "left", "top", f"{actor} gives way"),
+                               (-corner, -corner, "left", "bottom", "status quo")):
+        axes.text(x, y, text, ha=ha, va=va, fontsize=9, color="#6b7280")
+    axes.set_xlim(-reach, reach)
+    axes.set_ylim(-reach, reach)
+    axes.set_xlabel(f"{actor}'s expected utility of challenging")
+    axes.set_ylabel(f"expected utility of challenging {actor}")
+    axes.set_title(f"{view['title']}: who challenges whom, as {actor} sees it", loc="left", fontsize=11)
+    axes.grid(color="#f1f5f9")
+    return figure
+
+
+def _levers_chart(view: dict[str, Any]):
+    from matplotlib.figure import Figure
+
+    traces = view["tornado"]["data"]
+    labels = traces[0]["y"]
+    figure = Figure(figsize=(9, 0.45 * len(labels) + 1.6), dpi=120, layout="constrained")
+    axes = figure.add_subplot()
+    for trace in traces:
+        axes.barh(labels, trace["x"], left=trace["base"], color=trace["marker"]["color"], label=trace["name"])
+    axes.axvline(view["forecast"], color=FORECAST_COLOUR, linewidth=2)
+    axes.set_xlabel("forecast")
+    axes.set_title(f"Levers — {view['title']}", loc="left", fontsize=12)
+    axes.legend(fontsize=8, frameon=False)
+    return figure
+
+
+def write_png_charts(stored: StoredRun, folder: Path) -> list[Path]:
+    """Draw every chart of the report into ``folder`` (created if needed); returns the files written."""
+    import io
+
+    scenario = run_scenario(stored)
+    document = model_document(stored)
+    actor_order = [actor.name for actor in scenario.actors]
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for item in document["issues"]:
+        view = issue_view(stored, item["issue"], document["model"])
+        figures = {"positions": _positions_chart(view, item, actor_order),
+                   "challenges": _challenges_chart(view, actor_order)}
+        if view["tornado"]:
+            figures["levers"] = _levers_chart(view)
+        for kind, figure in figures.items():
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png")
+            path = folder / f"{_file_stem(item['issue'])}-{kind}.png"
+            write_atomically(path, buffer.getvalue())
+            written.append(path)
+    return written
