@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs beyond Python's own (none yet for the core).
+# Debian packages the test suite needs beyond Python's own.
 # Idempotent; skipped when not root or without apt-get.
 set -euo pipefail
-packages=()
+# chromium and fonts: the web app's browser tests (Playwright drives Debian's chromium).
+packages=(chromium fonts-dejavu-core fonts-liberation)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -89,3 +89,4 @@ def run_cli() -> None:
 from realpolitik.cli import scenario_commands  # noqa: E402,F401
 from realpolitik.cli import store_commands  # noqa: E402,F401
 from realpolitik.cli import report_commands  # noqa: E402,F401
+from realpolitik.cli import web_commands  # noqa: E402,F401

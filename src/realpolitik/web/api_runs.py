@@ -1,0 +1,85 @@
+"""API routes of runs: run a forecast, list and read stored runs, per-issue views, diffs and reports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
+from realpolitik.forecast import ForecastRequestError
+from realpolitik.scenario import load_scenario_dict
+from realpolitik.store import diff_runs, export_run, get_run, list_runs, record_run
+from realpolitik.web.errors import ERROR_RESPONSES
+from realpolitik.web.library import find_scenario
+from realpolitik.web.schemas import MAX_WEB_ACTORS, RunOut, RunRequest, RunSummary
+
+router = APIRouter(prefix="/api", tags=["runs"], responses=ERROR_RESPONSES)
+
+RunId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A stored run's id.")]
+
+
+@router.post("/runs", response_model=RunOut, status_code=201)
+def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
+    """Run one model (or all) on a library scenario or an inline one; the run is stored and returned."""
+    db = request.app.state.db
+    if (body.scenario_name is None) == (body.scenario is None):
+        raise ForecastRequestError("give either scenario_name (a library scenario) or scenario (inline), not both")
+    scenario = (find_scenario(body.scenario_name, db).scenario if body.scenario_name is not None
+                else load_scenario_dict(body.scenario))
+    if len(scenario.actors) > MAX_WEB_ACTORS:
+        raise ForecastRequestError(f"{len(scenario.actors)} actors is more than the {MAX_WEB_ACTORS} the web app "
+                                   "runs; use the command line")
+    forecasts = run_models(scenario, body.model, body.preset, body.rounds)
+    document = forecasts_document(forecasts, compared=body.model == ALL_MODELS)
+    run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
+                        preset=body.preset, parameters={"rounds": body.rounds} if body.rounds is not None else {},
+                        db=db)
+    return export_run(get_run(run_id, db))
+
+
+@router.get("/runs", response_model=list[RunSummary])
+def runs(request: Request, kind: Annotated[str | None, Query(max_length=32)] = None,
+         scenario: Annotated[str | None, Query(max_length=256)] = None,
+         limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    """Stored runs, newest first."""
+    return [run.summary() for run in list_runs(request.app.state.db, kind=kind, scenario=scenario, limit=limit)]
+
+
+@router.get("/runs/{run_id}", response_model=RunOut)
+def run_document(run_id: RunId, request: Request) -> dict[str, Any]:
+    """A stored run: provenance, scenario, options, parameters and result."""
+    return export_run(get_run(run_id, request.app.state.db))
+
+
+@router.get("/runs/{run_id}/issues/{issue}")
+def issue_view(run_id: RunId, issue: str, request: Request,
+               model: Annotated[str | None, Query(max_length=64, description="Default: eum if run, else the first.")]
+               = None,
+               perspective: Annotated[str | None, Query(max_length=256, description="The actor whose view the "
+                                                        "quadrant chart shows.")] = None,
+               round: Annotated[int, Query(ge=0, le=10_000, description="The round whose positions the quadrant "
+                                           "chart starts from.")] = 0) -> dict[str, Any]:
+    """One issue of a run: forecast, interval, comparison of models, and the chart specifications
+    (positions by round, who challenges whom, levers) as plotly.js figures."""
+    from realpolitik.report.issue_view import issue_view as view
+
+    return view(get_run(run_id, request.app.state.db), issue, model, perspective, round)
+
+
+@router.get("/runs/{run_id}/report", response_class=Response,
+            responses={200: {"content": {"text/html": {}}, "description": "A self-contained HTML report."}})
+def report(run_id: RunId, request: Request) -> Response:
+    """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline."""
+    from realpolitik.report.html import html_report
+
+    return Response(html_report(get_run(run_id, request.app.state.db)), media_type="text/html",
+                    headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.html"'})
+
+
+@router.get("/diff")
+def diff(request: Request, a: Annotated[int, Query(ge=1, le=2**63 - 1)],
+         b: Annotated[int, Query(ge=1, le=2**63 - 1)]) -> dict[str, Any]:
+    """What differs between runs ``a`` and ``b``: inputs, options, parameters and forecasts."""
+    db = request.app.state.db
+    return diff_runs(get_run(a, db), get_run(b, db))

@@ -1,0 +1,54 @@
+"""The web workbench: ``create_app`` assembles the JSON API, the pages and the guards."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from realpolitik import __version__
+from realpolitik.store import database_url
+from realpolitik.web import api_meta, api_runs, api_scenarios, pages
+from realpolitik.web.errors import install_error_handlers
+from realpolitik.web.security import MAX_REQUEST_BYTES, RequestSizeLimit, token_guard
+
+#: The pages load scripts, styles and data from the app itself and nothing else.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+                           "form-action 'self'; base-uri 'none'")
+
+
+def create_app(db: str | None = None, token: str | None = None,
+               max_request_bytes: int = MAX_REQUEST_BYTES) -> FastAPI:
+    """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`).
+
+    With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``).
+    Request bodies larger than ``max_request_bytes`` are refused with 413.
+    """
+    app = FastAPI(
+        title="realpolitik workbench",
+        version=__version__,
+        description="Build stakeholder tables, forecast negotiations with several models, and compare stored runs.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.db = database_url(db)
+    app.state.max_request_bytes = max_request_bytes
+    app.state.token_required = token is not None
+    guard = [Depends(token_guard(token))]
+    for router in (api_meta.router, api_scenarios.router, api_runs.router):
+        app.include_router(router, dependencies=guard)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    app.add_middleware(RequestSizeLimit, limit=max_request_bytes)
+    return app
