@@ -1,0 +1,632 @@
+"""The exchange model: actors trade voting positions across pairs of issues (equal gain).
+
+Stokman & Van Oosten's model of vote trading. Every issue ``k`` has an *expected
+outcome*, the Nash bargaining solution of the participants' voting positions
+
+    O_k = Σ_n c_nk s_nk x_nk / Σ_n c_nk s_nk          (``power`` c, ``salience`` s)
+
+An actor gains from a shift of ``O_k`` toward its own position in proportion to
+its salience. Two actors ``i`` and ``j`` can trade on a pair of issues (p, q) when
+they stand on opposite sides of the expected outcome on *both* issues and value
+them differently (``s_ip/s_iq > s_jp/s_jq``): ``i`` then gives way on ``q``
+(its *supply* issue, ``j``'s *demand* issue) by moving its vote toward ``x_jq``,
+and ``j`` gives way on ``p`` by moving toward ``x_ip``. A move of ``m`` by actor
+``a`` on issue ``k`` shifts the outcome by ``m c_ak s_ak / Σ_n c_nk s_nk``.
+
+**Equal gain.** With ``Δ_p`` and ``Δ_q`` the outcome shifts the trade causes,
+``i`` gains ``s_ip Δ_p - s_iq Δ_q`` and ``j`` gains ``s_jq Δ_q - s_jp Δ_p``. The
+equal-gain rate sets the two equal::
+
+    Δ_q = Δ_p (s_ip + s_jp) / (s_iq + s_jq)
+    gain = Δ_p (s_ip s_jq - s_iq s_jp) / (s_iq + s_jq)
+
+The larger move is capped: first ``j`` moves all the way to ``x_ip`` and ``i``'s
+move follows from the rate; if that would take ``i`` past ``x_jq``, ``i`` moves to
+``x_jq`` and ``j``'s move follows instead. A trade must not push an outcome past
+the position of the actor who demanded it: when a move would carry the outcome
+(as seen by the demander, counting the moves the demander already obtained on that
+issue this round) across the demander's position, the move is shortened so that
+the outcome stops on it, and the partner's move is scaled down by the same rate.
+
+**A round.** Compute the outcomes; sort the actors left (``x <= O``) or right of
+them; list every candidate exchange (issue pairs in issue order, then actor pairs
+in actor order); then repeatedly execute the exchange of highest gain, and
+recompute the exchanges it touches: those in which the same actor supplies the
+same issue (it now starts from its new voting position, and may not reverse
+direction) and those whose demander on an issue is the executed exchange's
+demander there (the outcome it sees has moved). Exchanges that become unprofitable
+or invalid drop out; the round ends when none is left. The round's forecast is the
+expected outcome of the voting positions.
+
+**Between rounds** (``position_update="partial_adjustment"``) every actor who
+traded a vote on issue ``k`` starts the next round from
+``x + (fixed_weight + salience_weight (1 - s)) (y - x)``, a part of the way from its
+round-start position ``x`` to its voting position ``y`` (the less it cares, the
+further it goes); everything else (outcomes, sides, candidates) is recomputed.
+With ``"voting_position"`` actors start the next round from their votes.
+
+Sources: Stokman, F. N. & Van Oosten, R. (1994). "The exchange of voting
+positions: an object-oriented model of policy networks", in Bueno de Mesquita, B. &
+Stokman, F. N. (eds.), *European Community Decision Making*, Yale University Press;
+Van Assen, M., Stokman, F. N. & Van Oosten, R. (2003). "Conflict measures in
+cooperative exchange models of collective decision-making", *Rationality and
+Society* 15(1); Dijkstra, J., Van Assen, M. & Stokman, F. N. (2008). "Outcomes of
+collective decisions with externalities predicted", *Journal of Conflict
+Resolution* 52(5). The operational details (candidate order, recomputation, move
+validity, the between-round update with weights 0.1 and 0.4, tie handling) follow
+the public implementation ``decide-exchange-model`` 2022.1.28 (Draaijer), against
+which ``benchmarks/exchange_vs_decide.py`` checks this module round by round.
+
+Numbers: every issue is mapped to a 0..100 working scale before the arithmetic
+(the peer's convention; its thresholds below are on that scale) and mapped back,
+so results are equivariant to an affine change of an issue's scale. Ties between
+exchanges of equal gain are rare in continuous data but common in hand-made tables
+(repeated saliences); ``tie_break`` says how they are resolved. Because the
+candidates are listed in actor order, a trajectory is invariant to the order of
+actors only when no two candidate exchanges tie.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+#: The working scale every issue is mapped to.
+WORKING_SCALE = 100.0
+#: An exchange whose gain is below this is not worth making.
+MINIMUM_GAIN = 1e-10
+#: A move no larger than this is no move.
+MINIMUM_MOVE = 1e-10
+#: Float guard for comparisons that are exact in the peer's decimal arithmetic.
+POSITION_TOLERANCE = 1e-9
+#: Two gains within this relative distance are an exact tie.
+GAIN_TIE_TOLERANCE = 1e-11
+#: Largest number of candidate exchanges per round accepted (about 250 bytes each).
+MAX_CANDIDATES = 4_000_000
+
+
+class ExchangeOptions(BaseModel):
+    """Options of the exchange model, named after the paper's terms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    gain_rule: Literal["equal_gain"] = Field(
+        "equal_gain", description="How two traders share the gain: 'equal_gain' (both gain the same utility)."
+    )
+    rounds: int = Field(10, ge=0, le=10_000, description="Number of rounds of exchanges.")
+    position_update: Literal["partial_adjustment", "voting_position"] = Field(
+        "partial_adjustment",
+        description="Where a trader starts the next round: part of the way to its voting position "
+        "('partial_adjustment', see fixed_weight and salience_weight) or at it ('voting_position').",
+    )
+    outcome_limit: Literal["demander_position", "decide_2022"] = Field(
+        "demander_position",
+        description="An exchange may not carry an issue's outcome, as its demander sees it, past the demander's "
+        "position: a move that would is shortened to land the outcome on it. 'demander_position': once the outcome "
+        "is there, no further move on that issue is made for that demander; 'decide_2022': the peer's test, which "
+        "only shortens moves that carry the outcome from one side of the position to the other, so an outcome "
+        "lying exactly on it can be pushed past it.",
+    )
+    fixed_weight: float = Field(0.1, ge=0, le=1, description="Share of a vote move every trader keeps.")
+    salience_weight: float = Field(
+        0.4, ge=0, le=1, description="Further share kept in proportion to (1 - salience) of the supply issue."
+    )
+    tie_break: Literal["enumeration_order", "coin_flip"] = Field(
+        "enumeration_order",
+        description="Exchanges of exactly equal gain: the first in the candidate list goes first "
+        "('enumeration_order'), or a seeded fair coin decides between the two best ('coin_flip', the "
+        "peer's default, reproduced move for move, its queue handling included).",
+    )
+    seed: int = Field(0, description="Seed of the coin used by tie_break='coin_flip'.")
+
+    @model_validator(mode="after")
+    def _weights_are_shares(self) -> ExchangeOptions:
+        if self.fixed_weight + self.salience_weight > 1:
+            raise ValueError("fixed_weight + salience_weight must not exceed 1")
+        return self
+
+
+#: Named option sets. "decide-2022" reproduces ``decide-exchange-model`` 2022.1.28 with ties
+#: taken in candidate order (its ``ALLOW_RANDOM = False``); "decide-2022-coin" reproduces its
+#: default, ties settled by a coin (the seed given here matches ``random.seed(0)`` in the peer);
+#: "stokman-van-oosten-1994" is the single round of the original chapter, read at the votes.
+PRESETS: dict[str, ExchangeOptions] = {
+    "decide-2022": ExchangeOptions(outcome_limit="decide_2022"),
+    "decide-2022-coin": ExchangeOptions(outcome_limit="decide_2022", tie_break="coin_flip", seed=0),
+    "stokman-van-oosten-1994": ExchangeOptions(rounds=1, position_update="voting_position"),
+}
+
+
+@dataclass(frozen=True)
+class ExchangeRecord:
+    """One executed exchange: ``actor_i`` moves its vote on ``issue_i`` toward ``actor_j``,
+    which in return moves its vote on ``issue_j`` toward ``actor_i`` (indices into the inputs;
+    positions on the issues' own scales)."""
+
+    round: int
+    order: int
+    actor_i: int
+    issue_i: int
+    position_i_before: float
+    position_i_after: float
+    actor_j: int
+    issue_j: int
+    position_j_before: float
+    position_j_after: float
+    gain: float
+
+
+@dataclass(frozen=True)
+class ExchangeResult:
+    """The whole trajectory of an exchange-model run (R rounds, N actors, K issues).
+
+    ``positions[r]`` are the positions each round starts from (``positions[0]`` the input,
+    NaN where an actor does not take part); ``voting_positions[r]`` the votes after the
+    exchanges of round ``r + 1``; ``outcomes[0]`` the expected outcomes of the input and
+    ``outcomes[r]`` those of round ``r``'s votes (the forecast after ``r`` rounds);
+    ``exchanges[r]`` the exchanges of round ``r + 1`` in the order they were made;
+    ``ties[r]`` how many exact ties between the two best exchanges round ``r + 1`` met.
+    """
+
+    positions: np.ndarray  # (R + 1, N, K)
+    voting_positions: np.ndarray  # (R, N, K)
+    outcomes: np.ndarray  # (R + 1, K)
+    exchanges: list[list[ExchangeRecord]]
+    ties: list[int]
+    options: ExchangeOptions
+
+    @property
+    def forecast(self) -> np.ndarray:
+        """The expected outcome per issue after the last round, shape (K,)."""
+        return self.outcomes[-1]
+
+
+class ExchangeArrays(NamedTuple):
+    """A scenario as the arrays :func:`run_exchange` takes (salience on 0..1)."""
+
+    actors: list[str]
+    issues: list[str]
+    positions: np.ndarray
+    salience: np.ndarray
+    power: np.ndarray
+    scale_min: np.ndarray
+    scale_max: np.ndarray
+
+
+def exchange_arrays(scenario) -> ExchangeArrays:
+    """The (N, K) arrays of a :class:`realpolitik.scenario.Scenario`; NaN where an actor has no stance."""
+    actors = [actor.name for actor in scenario.actors]
+    issues = [issue.name for issue in scenario.issues]
+    shape = (len(actors), len(issues))
+    positions, salience, power = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
+    for n, actor in enumerate(scenario.actors):
+        for k, issue in enumerate(issues):
+            stance = actor.stances.get(issue)
+            if stance is not None:
+                positions[n, k] = stance.position
+                salience[n, k] = stance.salience / 100.0
+                power[n, k] = actor.capability_on(issue)
+    scale_min = np.array([issue.scale_min for issue in scenario.issues], dtype=float)
+    scale_max = np.array([issue.scale_max for issue in scenario.issues], dtype=float)
+    return ExchangeArrays(actors, issues, positions, salience, power, scale_min, scale_max)
+
+
+def run_exchange(
+    positions: np.ndarray,
+    salience: np.ndarray,
+    power: np.ndarray,
+    scale_min: np.ndarray | float = 0.0,
+    scale_max: np.ndarray | float = 100.0,
+    options: ExchangeOptions | str | None = None,
+    participates: np.ndarray | None = None,
+) -> ExchangeResult:
+    """Run the exchange model (see the module docstring for the model and its sources).
+
+    ``positions``, ``salience`` (0..1) and ``power`` are (N, K) over N actors and K issues;
+    an actor takes part in an issue where ``participates`` is true (default: where its
+    position is not NaN). ``scale_min``/``scale_max`` are per issue (K,) or scalars.
+    ``options`` is an :class:`ExchangeOptions`, a name from :data:`PRESETS`, or None for
+    the defaults. Returns the whole trajectory as an :class:`ExchangeResult`.
+    """
+    if options is None:
+        options = ExchangeOptions()
+    elif isinstance(options, str):
+        if options not in PRESETS:
+            raise ValueError(f"unknown exchange preset '{options}' (known: {', '.join(PRESETS)})")
+        options = PRESETS[options]
+    working, salience, weight, taking_part, step, low = _working_inputs(
+        positions, salience, power, scale_min, scale_max, participates)
+    coin = random.Random(options.seed)
+    trajectory, votes, outcomes, exchanges, ties = [working], [], [_expected_outcomes(working, weight)], [], []
+    for number in range(1, options.rounds + 1):
+        start = trajectory[-1]
+        voting, made, tie_count = _exchange_round(start, salience, weight, taking_part, options, coin)
+        votes.append(voting)
+        outcomes.append(_expected_outcomes(voting, weight))
+        exchanges.append([_record(number, order, row, step, low) for order, row in enumerate(made)])
+        ties.append(tie_count)
+        if options.position_update == "voting_position":
+            trajectory.append(voting)
+        else:
+            share = options.fixed_weight + options.salience_weight * (1.0 - salience)
+            trajectory.append(np.where(voting != start, start + share * (voting - start), start))
+    return ExchangeResult(
+        positions=np.stack(trajectory) / step + low,
+        voting_positions=np.stack(votes) / step + low if votes else np.empty((0, *working.shape)),
+        outcomes=np.stack(outcomes) / step + low,
+        exchanges=exchanges,
+        ties=ties,
+        options=options,
+    )
+
+
+def _working_inputs(positions, salience, power, scale_min, scale_max, participates):
+    """Check the inputs; positions on the 0..100 working scale, weights ``power * salience``."""
+    positions, salience, power = (np.array(values, dtype=float, ndmin=2) for values in (positions, salience, power))
+    if positions.ndim != 2 or salience.shape != positions.shape or power.shape != positions.shape:
+        raise ValueError(f"positions, salience and power must share one (N, K) shape; got {positions.shape}, "
+                         f"{salience.shape} and {power.shape}")
+    count, issues = positions.shape
+    if issues * (issues - 1) / 2 * (count * count / 4) > MAX_CANDIDATES:
+        raise ValueError(f"{count} actors on {issues} issues could make more than the {MAX_CANDIDATES} candidate "
+                         "exchanges per round this model accepts")
+    low = np.broadcast_to(np.asarray(scale_min, dtype=float), (issues,)).copy()
+    high = np.broadcast_to(np.asarray(scale_max, dtype=float), (issues,)).copy()
+    if not np.all(np.isfinite(low) & np.isfinite(high) & (low < high)):
+        raise ValueError("every issue needs finite scale bounds with scale_min < scale_max")
+    taking_part = ~np.isnan(positions) if participates is None else np.array(participates, dtype=bool)
+    if taking_part.shape != positions.shape:
+        raise ValueError(f"participates must have shape {positions.shape}")
+    for name, values in (("positions", positions), ("salience", salience), ("power", power)):
+        if not np.all(np.isfinite(values[taking_part])):
+            raise ValueError(f"{name} must be finite wherever an actor takes part")
+    if np.any(salience[taking_part] < 0) or np.any(salience[taking_part] > 1) or np.any(power[taking_part] < 0):
+        raise ValueError("salience must lie in 0..1 and power must not be negative")
+    step = WORKING_SCALE / (high - low)
+    working = np.where(taking_part, (np.where(taking_part, positions, low) - low) * step, np.nan)
+    inside = (working >= -POSITION_TOLERANCE) & (working <= WORKING_SCALE + POSITION_TOLERANCE)
+    if not np.all(inside[taking_part]):
+        raise ValueError("every position must lie within its issue's scale")
+    salience = np.where(taking_part, salience, 0.0)
+    return working, salience, np.where(taking_part, power * salience, 0.0), taking_part, step, low
+
+
+def _expected_outcomes(positions: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """``O_k = Σ w x / Σ w`` per issue (NaN positions carry no weight); the plain mean where Σ w = 0."""
+    present = ~np.isnan(positions)
+    filled = np.where(present, positions, 0.0)
+    total = weight.sum(axis=0)
+    mean = filled.sum(axis=0) / np.maximum(present.sum(axis=0), 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, (weight * filled).sum(axis=0) / np.where(total > 0, total, 1.0), mean)
+
+
+def _record(number: int, order: int, made: tuple, step: np.ndarray, low: np.ndarray) -> ExchangeRecord:
+    actor_i, issue_i, before_i, after_i, actor_j, issue_j, before_j, after_j, gain = made
+    return ExchangeRecord(
+        round=number, order=order,
+        actor_i=int(actor_i), issue_i=int(issue_i),
+        position_i_before=float(before_i / step[issue_i] + low[issue_i]),
+        position_i_after=float(after_i / step[issue_i] + low[issue_i]),
+        actor_j=int(actor_j), issue_j=int(issue_j),
+        position_j_before=float(before_j / step[issue_j] + low[issue_j]),
+        position_j_after=float(after_j / step[issue_j] + low[issue_j]),
+        gain=float(gain),
+    )
+
+
+@dataclass
+class _Round:
+    """One round's state: the candidate exchanges as parallel arrays, and what demanders see.
+
+    Candidate ``e``: ``actor_i`` supplies ``issue_i`` (moving toward ``demand_j``, the
+    position of ``actor_j`` there) and demands ``issue_j``; ``actor_j`` the reverse.
+    ``seen_position[a, k, n]`` is where demander ``a`` has seen actor ``n`` vote on issue
+    ``k`` this round after trading with it (NaN: not yet), and ``seen_numerator[a, k]``
+    the numerator ``Σ w x`` of issue ``k``'s outcome counting those votes.
+    """
+
+    start: np.ndarray  # (N, K) round-start positions on the working scale
+    weight: np.ndarray  # (N, K) power * salience
+    total: np.ndarray  # (K,) Σ weight
+    seen_position: np.ndarray  # (N, K, N)
+    seen_numerator: np.ndarray  # (N, K)
+    actor_i: np.ndarray
+    issue_i: np.ndarray
+    actor_j: np.ndarray
+    issue_j: np.ndarray
+    demand_i: np.ndarray  # actor_i's position on issue_j
+    demand_j: np.ndarray  # actor_j's position on issue_i
+    rate: np.ndarray  # Δ_i / Δ_j = (saliences on issue_j) / (saliences on issue_i)
+    cross: np.ndarray  # gain per unit of Δ_j
+    hold_at_demander: bool  # outcome_limit == "demander_position"
+    supply_i: np.ndarray = field(init=False)
+    supply_j: np.ndarray = field(init=False)
+    move_i: np.ndarray = field(init=False)
+    move_j: np.ndarray = field(init=False)
+    vote_i: np.ndarray = field(init=False)
+    vote_j: np.ndarray = field(init=False)
+    gain: np.ndarray = field(init=False)
+    valid: np.ndarray = field(init=False)
+    # Earlier moves of the same exchange, kept when its supplier was moved by another
+    # exchange: a supplier never reverses direction, and its moves add up to at most 100.
+    earlier_min_i: np.ndarray = field(init=False)
+    earlier_max_i: np.ndarray = field(init=False)
+    earlier_sum_i: np.ndarray = field(init=False)
+    earlier_min_j: np.ndarray = field(init=False)
+    earlier_max_j: np.ndarray = field(init=False)
+    earlier_sum_j: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        count = len(self.actor_i)
+        self.supply_i = self.start[self.actor_i, self.issue_i].copy()
+        self.supply_j = self.start[self.actor_j, self.issue_j].copy()
+        for name in ("move_i", "move_j", "vote_i", "vote_j", "gain", "earlier_sum_i", "earlier_sum_j"):
+            setattr(self, name, np.zeros(count))
+        self.valid = np.zeros(count, dtype=bool)
+        self.earlier_min_i, self.earlier_min_j = np.full(count, np.inf), np.full(count, np.inf)
+        self.earlier_max_i, self.earlier_max_j = np.full(count, -np.inf), np.full(count, -np.inf)
+
+
+def _candidates(start: np.ndarray, salience: np.ndarray, weight: np.ndarray, taking_part: np.ndarray,
+                hold_at_demander: bool) -> _Round:
+    """Every candidate exchange of a round, in the peer's order.
+
+    For each issue pair (p, q), p before q: the actors taking part in both, split by side
+    (left means ``x <= O``): right on both (A) with left on both (D), then left on p only (B)
+    with left on q only (C), each in actor order. Of a pair, the actor with the larger
+    ``s_p / s_q`` demands p and supplies q (ties: the actor listed first).
+    """
+    count, issues = start.shape
+    outcome = _expected_outcomes(start, weight)
+    left = taking_part & (start <= outcome + POSITION_TOLERANCE)
+    tradable = taking_part & (weight > 0)
+    first, second, issue_p, issue_q = [], [], [], []
+    actors = np.arange(count)
+    for p in range(issues - 1):
+        for q in range(p + 1, issues):
+            both = tradable[:, p] & tradable[:, q]
+            sides = left[:, p].astype(int) + 2 * left[:, q].astype(int)
+            groups = [actors[both & (sides == side)] for side in range(4)]
+            for one, other in ((groups[0], groups[3]), (groups[1], groups[2])):
+                if len(one) and len(other):
+                    a, b = np.meshgrid(one, other, indexing="ij")
+                    first.append(a.ravel())
+                    second.append(b.ravel())
+                    issue_p.append(np.full(a.size, p))
+                    issue_q.append(np.full(a.size, q))
+    empty = np.zeros(0, dtype=int)
+    first = np.concatenate(first) if first else empty
+    second = np.concatenate(second) if second else empty
+    issue_p = np.concatenate(issue_p) if issue_p else empty
+    issue_q = np.concatenate(issue_q) if issue_q else empty
+    # The first actor demands p unless the second values p relatively more.
+    swap = salience[first, issue_p] * salience[second, issue_q] < salience[second, issue_p] * salience[first, issue_q]
+    actor_i = np.where(swap, second, first)
+    actor_j = np.where(swap, first, second)
+    issue_i, issue_j = issue_q, issue_p
+    salience_i_supply, salience_i_demand = salience[actor_i, issue_i], salience[actor_i, issue_j]
+    salience_j_supply, salience_j_demand = salience[actor_j, issue_j], salience[actor_j, issue_i]
+    on_issue_i = salience_i_supply + salience_j_demand
+    on_issue_j = salience_i_demand + salience_j_supply
+    rate = on_issue_j / on_issue_i
+    cross = np.abs(salience_i_demand * salience_j_demand - salience_i_supply * salience_j_supply) / on_issue_i
+    numerator = np.nansum(weight * np.where(taking_part, start, 0.0), axis=0)
+    state = _Round(
+        start=start, weight=weight, total=weight.sum(axis=0),
+        seen_position=np.full((count, issues, count), np.nan),
+        seen_numerator=np.repeat(numerator[None, :], count, axis=0),
+        actor_i=actor_i, issue_i=issue_i, actor_j=actor_j, issue_j=issue_j,
+        demand_i=start[actor_i, issue_j], demand_j=start[actor_j, issue_i], rate=rate, cross=cross,
+        hold_at_demander=hold_at_demander,
+    )
+    _evaluate(state, np.arange(len(actor_i)))
+    return state
+
+
+def _move_is_valid(move, supply, earlier_min, earlier_max, earlier_sum) -> np.ndarray:
+    """A move is made when it is not negligible, stays on the scale, keeps the direction of the
+    exchange's earlier moves and, with them, adds up to at most the width of the scale."""
+    size = np.abs(move)
+    lowest, highest = np.minimum(earlier_min, move), np.maximum(earlier_max, move)
+    return ((size > MINIMUM_MOVE) & (size <= WORKING_SCALE + POSITION_TOLERANCE)
+            & (supply + move >= -POSITION_TOLERANCE) & (supply + move <= WORKING_SCALE + POSITION_TOLERANCE)
+            & (earlier_sum + move <= WORKING_SCALE + POSITION_TOLERANCE)
+            & (((lowest < 0) & (highest < 0)) | ((lowest > 0) & (highest > 0))))
+
+
+def _evaluate(state: _Round, ids: np.ndarray) -> None:
+    """(Re)compute the equal-gain moves, gains and validity of candidates ``ids``."""
+    if len(ids) == 0:
+        return
+    s = state
+    actor_i, issue_i, actor_j, issue_j = s.actor_i[ids], s.issue_i[ids], s.actor_j[ids], s.issue_j[ids]
+    weight_i, weight_j = s.weight[actor_i, issue_i], s.weight[actor_j, issue_j]
+    total_i, total_j = s.total[issue_i], s.total[issue_j]
+    supply_i, supply_j = s.supply_i[ids], s.supply_j[ids]
+    target_i, target_j = s.demand_j[ids], s.demand_i[ids]  # where each supplier moves toward
+    rate, cross = s.rate[ids], s.cross[ids]
+    distance_i, distance_j = np.abs(target_i - supply_i), np.abs(target_j - supply_j)
+    # j moves all the way; i's move follows from the equal-gain rate ...
+    shift_j = distance_j * weight_j / total_j
+    size_i = shift_j * rate * total_i / weight_i
+    # ... unless that takes i past j's position: then i moves all the way instead.
+    i_whole = size_i > distance_i
+    shift_j = np.where(i_whole, distance_i * weight_i / total_i / rate, shift_j)
+    size_i = np.where(i_whole, distance_i, size_i)
+    size_j = np.where(i_whole, shift_j * total_j / weight_j, distance_j)
+    direction_i = np.where(supply_i > target_i, -1.0, 1.0)
+    direction_j = np.where(supply_j > target_j, -1.0, 1.0)
+    move_i, move_j = direction_i * size_i, direction_j * size_j
+    vote_i = np.where(i_whole, target_i, supply_i + move_i)
+    vote_j = np.where(i_whole, supply_j + move_j, target_j)
+    gain = shift_j * cross
+    valid = (gain >= MINIMUM_GAIN) & _validity(s, ids, move_i, move_j)
+    # The outcome must not cross the demander's position: first on i's supply issue, then on j's.
+    for side in ("i", "j"):
+        checked = np.flatnonzero(valid)
+        if len(checked) == 0:
+            break
+        if side == "i":
+            demander, supplier, issue = actor_j[checked], actor_i[checked], issue_i[checked]
+            supply, vote, target = supply_i[checked], vote_i[checked], target_i[checked]
+            weight, total = weight_i[checked], total_i[checked]
+        else:
+            demander, supplier, issue = actor_i[checked], actor_j[checked], issue_j[checked]
+            supply, vote, target = supply_j[checked], vote_j[checked], target_j[checked]
+            weight, total = weight_j[checked], total_j[checked]
+        seen = s.seen_position[demander, issue, supplier]
+        counted = np.where(np.isnan(seen), s.start[supplier, issue], seen)
+        numerator = s.seen_numerator[demander, issue] - weight * counted
+        # Signed distances of the demander's position from the outcome before and after the move;
+        # distances within the float guard are exactly zero (as they are in exact arithmetic).
+        before = target - (numerator + weight * supply) / total
+        after = target - (numerator + weight * vote) / total
+        before = np.where(np.abs(before) <= POSITION_TOLERANCE, 0.0, before)
+        after = np.where(np.abs(after) <= POSITION_TOLERANCE, 0.0, after)
+        crossing = ((before > 0) & (after < 0)) | ((before < 0) & (after > 0))
+        if s.hold_at_demander:  # an outcome already on the demander's position stays there
+            crossing |= (before == 0) & (after != 0)
+        if not crossing.any():
+            continue
+        rows = checked[crossing]
+        # Shorten the move so that the outcome (supplier counted where the demander last saw it) lands on the target.
+        reference = np.where(np.isnan(seen), supply, seen)[crossing]
+        size = np.abs(target[crossing] * total[crossing] - numerator[crossing] - weight[crossing] * reference) \
+            / weight[crossing]
+        shift = size * weight[crossing] / total[crossing]
+        if side == "i":
+            shift_j[rows] = shift / rate[rows]
+            size_i_new, size_j_new = size, shift_j[rows] * total_j[rows] / weight_j[rows]
+        else:
+            shift_j[rows] = shift
+            size_i_new, size_j_new = shift * rate[rows] * total_i[rows] / weight_i[rows], size
+        move_i[rows], move_j[rows] = direction_i[rows] * size_i_new, direction_j[rows] * size_j_new
+        vote_i[rows], vote_j[rows] = supply_i[rows] + move_i[rows], supply_j[rows] + move_j[rows]
+        gain[rows] = shift_j[rows] * cross[rows]
+    checked = np.flatnonzero(valid)
+    valid[checked] = _validity(s, ids[checked], move_i[checked], move_j[checked])
+    s.move_i[ids], s.move_j[ids], s.vote_i[ids], s.vote_j[ids] = move_i, move_j, vote_i, vote_j
+    s.gain[ids], s.valid[ids] = gain, valid
+
+
+def _validity(s: _Round, ids: np.ndarray, move_i: np.ndarray, move_j: np.ndarray) -> np.ndarray:
+    return (_move_is_valid(move_i, s.supply_i[ids], s.earlier_min_i[ids], s.earlier_max_i[ids], s.earlier_sum_i[ids])
+            & _move_is_valid(move_j, s.supply_j[ids], s.earlier_min_j[ids], s.earlier_max_j[ids],
+                             s.earlier_sum_j[ids]))
+
+
+def _sorted_by_gain(gain: np.ndarray, queue: np.ndarray) -> np.ndarray:
+    """The queue by gain, highest first; exchanges of equal gain keep their queue order.
+
+    Gains within :data:`GAIN_TIE_TOLERANCE` of each other count as equal, so that gains
+    equal in exact arithmetic stay tied in floating point.
+    """
+    values = gain[queue]
+    order = np.argsort(-values, kind="stable")
+    ranked = values[order]
+    gap = (ranked[:-1] - ranked[1:]) > GAIN_TIE_TOLERANCE * np.maximum(np.abs(ranked[:-1]), 1e-3)
+    cluster = np.concatenate(([0], np.cumsum(gap)))
+    return queue[order[np.lexsort((order, cluster))]]
+
+
+def _tied(best: float, runner_up: float) -> bool:
+    return best - runner_up <= GAIN_TIE_TOLERANCE * max(abs(best), 1e-3)
+
+
+def _exchange_round(start, salience, weight, taking_part, options: ExchangeOptions, coin: random.Random):
+    """One round: execute exchanges, best gain first, until none is left; return the votes."""
+    s = _candidates(start, salience, weight, taking_part, options.outcome_limit == "demander_position")
+    queue = np.arange(len(s.actor_i))  # may hold an exchange twice under coin_flip, as the peer's list does
+    made, records, ties = [], [], 0
+    while len(queue):
+        queue = _sorted_by_gain(s.gain, queue)
+        chosen, queue = queue[0], queue[1:]
+        if options.tie_break == "coin_flip" and len(queue) and _tied(s.gain[chosen], s.gain[queue[0]]):
+            ties += 1
+            if coin.random() >= 0.5:  # the runner-up goes first; the winner waits at the back
+                chosen, queue = queue[0], np.append(queue[1:], chosen)
+            else:  # the winner goes first; the peer also queues the runner-up a second time
+                queue = np.append(queue, queue[0])
+        if not s.valid[chosen]:
+            continue
+        made.append(chosen)
+        records.append((s.actor_i[chosen], s.issue_i[chosen], s.supply_i[chosen], s.vote_i[chosen],
+                        s.actor_j[chosen], s.issue_j[chosen], s.supply_j[chosen], s.vote_j[chosen],
+                        s.gain[chosen]))
+        queue = _after_exchange(s, chosen, queue)
+    voting = start.copy()
+    for chosen in made:
+        voting[s.actor_i[chosen], s.issue_i[chosen]] = s.vote_i[chosen]
+        voting[s.actor_j[chosen], s.issue_j[chosen]] = s.vote_j[chosen]
+    return voting, records, ties
+
+
+def _see(s: _Round, demander: int, issue: int, mover: int, vote: float) -> None:
+    """Demander has seen mover vote ``vote`` on issue; keep, of this and what it saw before,
+    the vote nearer the mover's round-start position (as the peer does)."""
+    before = s.seen_position[demander, issue, mover]
+    origin = s.start[mover, issue]
+    if np.isnan(before):
+        seen, counted = vote, origin
+    else:
+        seen, counted = (min(before, vote) if origin <= before else max(before, vote)), before
+    s.seen_numerator[demander, issue] += s.weight[mover, issue] * (seen - counted)
+    s.seen_position[demander, issue, mover] = seen
+
+
+def _after_exchange(s: _Round, done: int, queue: np.ndarray) -> np.ndarray:
+    """Recompute the queued exchanges that ``done`` touched and drop those no longer valid.
+
+    Touched: an exchange whose supplier is one of ``done``'s suppliers on the same issue
+    (it now starts from the new vote, and its earlier move is kept for the direction
+    check), or whose demander on an issue is ``done``'s demander there (the outcome it
+    sees has moved). An exchange queued twice is recomputed twice, as in the peer.
+    """
+    actor_i, issue_i, actor_j, issue_j = s.actor_i[done], s.issue_i[done], s.actor_j[done], s.issue_j[done]
+    _see(s, actor_j, issue_i, actor_i, s.vote_i[done])
+    _see(s, actor_i, issue_j, actor_j, s.vote_j[done])
+    unique, counts = np.unique(queue, return_counts=True)
+    ai, qi, aj, qj = s.actor_i[unique], s.issue_i[unique], s.actor_j[unique], s.issue_j[unique]
+    new_supply_i = np.where((ai == actor_i) & (qi == issue_i), s.vote_i[done],
+                            np.where((ai == actor_j) & (qi == issue_j), s.vote_j[done], np.nan))
+    new_supply_j = np.where((aj == actor_i) & (qj == issue_i), s.vote_i[done],
+                            np.where((aj == actor_j) & (qj == issue_j), s.vote_j[done], np.nan))
+    same_demand = (((aj == actor_j) & (qi == issue_i)) | ((ai == actor_j) & (qj == issue_i))
+                   | ((aj == actor_i) & (qi == issue_j)) | ((ai == actor_i) & (qj == issue_j)))
+    moved_i, moved_j = ~np.isnan(new_supply_i), ~np.isnan(new_supply_j)
+    touched = moved_i | moved_j | same_demand
+    alive = s.valid[unique].copy()
+    surviving = np.zeros(len(unique), dtype=int)
+    visit = 1
+    while True:
+        visiting = alive & (counts >= visit)
+        if not visiting.any():
+            break
+        for moved, new_supply, role in ((moved_i, new_supply_i, "i"), (moved_j, new_supply_j, "j")):
+            rows = visiting & moved
+            ids = unique[rows]
+            current = getattr(s, f"move_{role}")[ids]
+            lowest, highest = getattr(s, f"earlier_min_{role}"), getattr(s, f"earlier_max_{role}")
+            lowest[ids] = np.minimum(lowest[ids], current)
+            highest[ids] = np.maximum(highest[ids], current)
+            getattr(s, f"earlier_sum_{role}")[ids] += current
+            getattr(s, f"supply_{role}")[ids] = new_supply[rows]
+        _evaluate(s, unique[visiting & touched])
+        alive = visiting & s.valid[unique]
+        surviving += alive
+        visit += 1
+    if counts.max(initial=1) == 1:
+        return queue[s.valid[queue]] if len(queue) else queue
+    allowed = dict(zip(unique.tolist(), surviving.tolist()))
+    seen: dict[int, int] = {}
+    kept = []
+    for entry in queue.tolist():
+        seen[entry] = seen.get(entry, 0) + 1
+        if seen[entry] <= allowed[entry]:
+            kept.append(entry)
+    return np.array(kept, dtype=int)
