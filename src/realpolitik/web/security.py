@@ -49,7 +49,8 @@ class RequestSizeLimit:
     """ASGI middleware answering 413 to any request whose body is larger than ``limit`` bytes.
 
     Checks ``Content-Length`` first, then counts the body as it arrives (for chunked
-    uploads), so a large body is never read into memory whole.
+    uploads): past the limit it answers 413 itself and tells the app the client left,
+    so a large body is never read into memory whole.
     """
 
     def __init__(self, app, limit: int = MAX_REQUEST_BYTES):
@@ -65,28 +66,27 @@ class RequestSizeLimit:
             await self._refuse(send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counting_receive():
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge
+                    if not (started or refused):
+                        refused = True
+                        await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message):
+        async def unless_refused(message):
             nonlocal started
-            if message["type"] == "http.response.start":
+            if not refused:
                 started = True
-            await send(message)
+                await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(send)
+        await self.app(scope, counting_receive, unless_refused)
 
     async def _refuse(self, send) -> None:
         body = json.dumps({"detail": f"request body larger than the {self.limit // 2**20} MiB accepted"}).encode()
@@ -94,7 +94,3 @@ class RequestSizeLimit:
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    """Raised inside the middleware when a streamed body passes the limit."""
