@@ -31,16 +31,21 @@ positions, fixed for the run. Each round:
    capitulation; the one that moves it least (compromises: see ``compromise_choice``).
    All moves of a round apply at once.
 
-Cost per round. Whether voter k prefers x_i to x_j depends only on which side of
-their midpoint k stands, so with voters sorted by position the sums over k in
-``P(i, j)`` are differences of prefix sums of ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``
-found by a binary search for the midpoint; the all-pairs denominator, per voter,
-is ``Σ_(a,b)|F[a,k] - F[b,k]| = 2 Σ_m F_(m),k (2m - N + 1)`` over F sorted by a.
-A round costs O(N² log N) time and O(N²) memory per draw, not O(N³).
+Cost per round. Each draw's actors are sorted by position. Whether voter k prefers
+x_i to x_j depends only on which side of their midpoint k stands, so the sums over k
+in ``P(i, j)`` are differences of prefix sums of ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``
+split at the midpoint (one binary search per pair, shared by both probability grids
+of a round). The all-triples denominator needs no sort: ``Σ_k |v_k(x_a, x_b)|`` is the
+support of a over b plus that of b over a, so ``D`` is twice the sum of all supports.
+U_s and U_f are shared by i challenging j and j challenging i. A round costs
+O(N² log N) time and O(N²) memory per draw, not O(N³); it is checked against a
+literal loop implementation (``benchmarks/eum_literal.py``) to 1e-9.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,10 +102,10 @@ class EUMTrajectory:
     """The whole run. Round 0 holds the initial positions; round t the positions after t rounds.
 
     Shapes: ``positions (T+1, B, N)``, ``weighted_mean``/``weighted_median (T+1, B)``,
-    ``risk_exponents``/``move_kind``/``move_partner``/``challenge_a``/``challenge_b``
-    ``(T, B, N)`` for rounds 1..T (the exponents used and the offer accepted in that
-    round; ``move_partner`` is -1 without a move; ``challenge_a[t, b, i, j]`` would be
-    ``(T, B, N, N)`` and is not kept).
+    ``risk_exponents``/``move_kind``/``move_partner`` ``(T, B, N)`` for rounds 1..T (the
+    exponents used and the offer accepted in that round; ``move_partner`` is -1 without
+    a move). A draw that has converged keeps its positions and is not computed again:
+    its later rounds show no moves and NaN exponents.
     """
 
     positions: np.ndarray
@@ -116,20 +121,241 @@ class EUMTrajectory:
         return self.positions.shape[0] - 1
 
 
-def _batch_midpoint_counts(sorted_unit: np.ndarray, midpoints_unit: np.ndarray) -> np.ndarray:
-    """For each draw b, how many sorted positions lie strictly below each midpoint.
+@functools.lru_cache(maxsize=8)
+def _upper_pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the pairs ``a < c`` of ``count`` actors."""
+    return np.triu_indices(count, k=1)
 
-    ``sorted_unit (B, N)`` ascending on [0, 1]; ``midpoints_unit (B, N, N)``. One
-    binary search over all draws at once: draw b is shifted by 3b so the rows never
-    overlap. Shifting rounds positions by at most ~1e-12 of Δ; a voter that close
-    to a midpoint casts a vote of the same order, so the error is negligible.
+
+def _batch_innermost(values: np.ndarray) -> np.ndarray:
+    """``(B, N)`` values stored with the draw axis innermost in memory.
+
+    Every ``(B, N, N)`` grid computed from such inputs inherits that layout, so numpy's
+    loops (elementwise, broadcast, and reductions over actors) run along the long draw
+    axis instead of along rows of N: several times faster for many small draws, and
+    the same as the usual layout for one draw.
     """
-    batch, count = sorted_unit.shape
-    shift = 3.0 * np.arange(batch, dtype=float)
-    flat = (sorted_unit + shift[:, None]).ravel()
-    queries = midpoints_unit + shift[:, None, None]
-    found = np.searchsorted(flat, queries.ravel(), side="left").reshape(queries.shape)
-    return found - (np.arange(batch) * count)[:, None, None]
+    return np.asfortranarray(values)
+
+
+def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``(B, N)`` values in each draw's ``order`` of actors, draw axis innermost in memory."""
+    return _batch_innermost(np.take_along_axis(values, order, axis=1))
+
+
+def _grid(batch: int, count: int) -> np.ndarray:
+    """A zeroed ``(B, N, N)`` grid with the draw axis innermost in memory."""
+    return np.zeros((count, count, batch)).transpose(2, 0, 1)
+
+
+@dataclass
+class _Geometry:
+    """What both probability grids of a round share, with actors in ascending order of position.
+
+    ``distance[b, a, k] = |x_a - x_k| / Δ`` ``(B, N, N)``. For each pair ``a < c`` (the
+    ``M = N(N-1)/2`` pairs of :func:`_upper_pairs`), ``lower_split[b, m]`` and
+    ``upper_split[b, m]`` are the flat indices, into the ``(N + 1, N, B)`` prefix sums of
+    :func:`_support`, of rows a and c at the number of voters strictly below the
+    midpoint of ``x_a`` and ``x_c``.
+    """
+
+    distance: np.ndarray
+    lower_split: np.ndarray
+    upper_split: np.ndarray
+
+
+def _geometry(position: np.ndarray, delta: np.ndarray) -> _Geometry:
+    """The geometry of sorted ``position (B, N)``.
+
+    The counts below each midpoint come from one binary search over all draws at once:
+    draw b is shifted by 3b (positions lie within [0, 1] of Δ) so the rows never
+    overlap. The shift rounds positions by at most ~1e-12 of Δ for b < 1000; a voter
+    that close to a midpoint casts a vote of that order, so the error is negligible.
+    """
+    batch, count = position.shape
+    unit = (position - position[:, :1]) / delta[:, None]
+    shift = 3.0 * np.arange(batch, dtype=float)[:, None]
+    rows, columns = _upper_pairs(count)
+    midpoint = (unit[:, rows] + unit[:, columns]) / 2.0 + shift
+    draws = np.arange(batch)[:, None]
+    below = np.searchsorted(np.ravel(unit + shift), midpoint.ravel(), side="left").reshape(batch, -1)
+    below -= draws * count
+    del midpoint
+    # prefix[k, a, b] of _support sits at (k * N + a) * B + b.
+    below *= count * batch
+    below += draws
+    lower_split = np.asfortranarray(below + rows * batch)
+    below += columns * batch
+    distance = np.abs(position[:, :, None] - position[:, None, :])
+    distance /= delta[:, None, None]
+    return _Geometry(distance, lower_split, np.asfortranarray(below))
+
+
+def _support(geometry: _Geometry, weight: np.ndarray, exponent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The votes for a over c and for c over a, ``S[a, c] = Σ_k max(0, v_k(x_a, x_c))``, for
+    each pair ``a < c`` in sorted order: ``(lower_wins (B, M), upper_wins (B, M))``.
+
+    With ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``, ``v_k(x_a, x_c) = F[c, k] - F[a, k]``,
+    positive exactly for the voters on a's side of the midpoint. With ``A_a``, ``A_c`` the
+    sums of rows a and c of F over the voters below the midpoint and ``T_a``, ``T_c`` the
+    row totals: ``S[a, c] = A_c - A_a`` and ``S[c, a] = (T_a - A_a) - (T_c - A_c)``.
+    Equal positions give identical rows of F, so both are 0 there.
+
+    The prefix sums ``prefix[k, a, b] = Σ_(k' < k) F[b, a, k']`` are stored voter-major and
+    summed by a loop over voters of whole-plane additions: numpy's cumsum runs one
+    row at a time and is several times slower here.
+    """
+    batch, count = weight.shape
+    prefix = np.empty((count + 1, count, batch))
+    prefix[0] = 0.0
+    votes = prefix[1:].transpose(2, 1, 0)  # votes[b, a, k] is prefix[k + 1, a, b]
+    if exponent is None:
+        np.multiply(geometry.distance, weight[:, None, :], out=votes)
+    else:
+        np.power(geometry.distance, exponent[:, None, :], out=votes)
+        votes *= weight[:, None, :]
+    for voter in range(1, count):
+        prefix[voter + 1] += prefix[voter]
+    rows, columns = _upper_pairs(count)
+    total = prefix[count].T
+    lower_wins = np.take(prefix, geometry.upper_split)
+    lower_wins -= np.take(prefix, geometry.lower_split)
+    del prefix
+    upper_wins = lower_wins + total[:, rows]
+    upper_wins -= total[:, columns]
+    return np.maximum(lower_wins, 0.0, out=lower_wins), np.maximum(upper_wins, 0.0, out=upper_wins)
+
+
+def _probability(lower_wins: np.ndarray, upper_wins: np.ndarray, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
+    """``P[b, i, j] = S[i, j] / D`` in sorted order, ``(B, N, N)``; 0 where D = 0 (then S = 0).
+
+    "pairwise": ``D = S[i, j] + S[j, i] = Σ_k |v_k(x_i, x_j)|``. "scholz": since
+    ``Σ_k |v_k(x_a, x_c)| = S[a, c] + S[c, a]``, the all-triples denominator
+    ``Σ_k Σ_(a,c) |v_k(x_a, x_c)|`` is ``2 Σ_(a,c) S[a, c]``: O(N²), not O(N³).
+    """
+    batch, pairs = lower_wins.shape
+    count = (1 + math.isqrt(1 + 8 * pairs)) // 2
+    if rule == "pairwise":
+        denominator = lower_wins + upper_wins
+    else:
+        denominator = 2.0 * (lower_wins.sum(axis=1) + upper_wins.sum(axis=1))[:, None]
+    denominator += denominator <= 0
+    rows, columns = _upper_pairs(count)
+    success = _grid(batch, count)
+    success[:, rows, columns] = lower_wins / denominator
+    success[:, columns, rows] = upper_wins / denominator
+    return success
+
+
+def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
+    """``2 - 4 * base**r``, the utility scale of Scholz et al. (2011)."""
+    return 2.0 - 4.0 * np.power(np.maximum(base, 0.0), exponent)
+
+
+@dataclass
+class _Utilities:
+    """What a challenge between i and j is worth to row actor i (exponent ``r_i``), ``d = |x_i - x_j|/Δ``.
+
+    ``baseline = U_s - Q U_sq`` and ``stake = U_s - U_f``, both ``(B, N, N)``: U_s and U_f
+    depend on the pair and the perspective only, so i challenging j and j challenging i
+    share them. With every r = 1 (``exponent=None``) the utilities are linear in d:
+    ``U_s = 2d``, ``U_f = -2d``, ``U_sq = 0``.
+    """
+
+    distance: np.ndarray
+    exponent: np.ndarray | None
+    status_quo_probability: float
+    baseline: np.ndarray
+    stake: np.ndarray
+
+    @classmethod
+    def seen_by_rows(cls, distance: np.ndarray, exponent: np.ndarray | None,
+                     status_quo_probability: float) -> _Utilities:
+        if exponent is None:
+            return cls(distance, None, status_quo_probability, 2.0 * distance, 4.0 * distance)
+        own = exponent[:, :, None]
+        near = np.power(np.maximum(0.5 - 0.5 * distance, 0.0), own)  # U_s = 2 - 4 near
+        far = np.power(0.5 + 0.5 * distance, own)  # U_f = 2 - 4 far
+        baseline = 2.0 - 4.0 * near
+        baseline -= status_quo_probability * (2.0 - 4.0 * 0.5 ** own)
+        far -= near
+        far *= 4.0
+        return cls(distance, own, status_quo_probability, baseline, far)
+
+    def expected(self, success_probability: np.ndarray, target_salience: np.ndarray,
+                 challenger_to_median: np.ndarray) -> np.ndarray:
+        """``EU = s (P U_s + (1-P) U_f) + (1-s) U_s - Q U_sq - (1-Q)(T U_b + (1-T) U_w)``
+        written as ``U_s - Q U_sq - s (1-P)(U_s - U_f) - ...``; arguments broadcast to ``(B, N, N)``."""
+        value = 1.0 - success_probability
+        value *= target_salience
+        value *= self.stake
+        np.subtract(self.baseline, value, out=value)
+        quo = self.status_quo_probability
+        if quo < 1.0:
+            spread = challenger_to_median + self.distance
+            own = np.ones(1) if self.exponent is None else self.exponent
+            better = _utility(0.5 - 0.25 * spread, own)
+            worse = _utility(0.5 + 0.25 * spread, own)
+            value -= (1.0 - quo) * np.where(challenger_to_median < self.distance, better, worse)
+        return value
+
+
+def _unsort(order: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``(B, N)`` or ``(B, N, N)`` values computed with actors in ``order (B, N)`` back in the original order."""
+    if values.ndim == 2:
+        result = np.empty_like(values)
+        np.put_along_axis(result, order, values, axis=1)
+        return result
+    inverse = np.argsort(order, axis=1)
+    rows = np.take_along_axis(values, inverse[:, :, None], axis=1)
+    return np.take_along_axis(rows, inverse[:, None, :], axis=2)
+
+
+@dataclass
+class _SortedRound:
+    """One round's inputs with each draw's actors in ascending order of position.
+
+    ``order[b]`` lists the original indices in that order; ``to_median = |x - μ|/Δ``.
+    """
+
+    order: np.ndarray
+    position: np.ndarray
+    salience: np.ndarray
+    weight: np.ndarray
+    to_median: np.ndarray
+    geometry: _Geometry
+
+    @classmethod
+    def of(cls, position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray,
+           median: np.ndarray) -> _SortedRound:
+        order = np.argsort(position, axis=1, kind="stable")
+        ordered = _arrange(position, order)
+        return cls(order, ordered, _arrange(salience, order), _arrange(weight, order),
+                   np.abs(ordered - median[:, None]) / delta[:, None], _geometry(ordered, delta))
+
+    def success(self, exponent: np.ndarray | None, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
+        """``P(i, j)`` in this order; ``exponent`` sorted too (None: every r = 1)."""
+        return _probability(*_support(self.geometry, self.weight, exponent), rule)
+
+    def risk_exponents(self, options: EUMOptions) -> np.ndarray:
+        """Step 5, sorted: each actor's danger ``D_a = Σ_(o≠a) EU_a(o→a)`` with every r = 1."""
+        utilities = _Utilities.seen_by_rows(self.geometry.distance, None, options.status_quo_probability)
+        success = self.success(None, options.probability)
+        defence = utilities.expected(np.swapaxes(success, 1, 2), self.salience[:, :, None], self.to_median[:, None, :])
+        danger = defence.sum(axis=2) - np.diagonal(defence, axis1=1, axis2=2)
+        high = danger.max(axis=1, keepdims=True)
+        low = danger.min(axis=1, keepdims=True)
+        spread = high - low
+        relative = np.where(spread > 0, (2.0 * danger - high - low) / np.where(spread > 0, spread, 1.0), 0.0)
+        return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
+
+    def challenges(self, exponent: np.ndarray | None, options: EUMOptions) -> tuple[np.ndarray, np.ndarray]:
+        """``(attack, defence)`` sorted: ``attack[b,i,j] = EU_i(i→j)``, ``defence[b,i,j] = EU_i(j→i)``."""
+        utilities = _Utilities.seen_by_rows(self.geometry.distance, exponent, options.status_quo_probability)
+        success = self.success(exponent, options.probability)
+        attack = utilities.expected(success, self.salience[:, None, :], self.to_median[:, :, None])
+        defence = utilities.expected(np.swapaxes(success, 1, 2), self.salience[:, :, None], self.to_median[:, None, :])
+        return attack, defence
 
 
 def probability_of_success(
@@ -144,83 +370,20 @@ def probability_of_success(
     ``position, weight (= capability x salience), risk_exponent: (B, N)`` (None means
     every exponent is 1); ``delta: (B,)``. O(N² log N) per draw (see the module doc).
     """
-    batch, count = position.shape
     order = np.argsort(position, axis=1, kind="stable")
-    sorted_position = np.take_along_axis(position, order, axis=1)
-    sorted_weight = np.take_along_axis(weight, order, axis=1)
-    scale = delta[:, None, None]
-    # distance[b, a, k] = |x_k - x_a| / Δ with voters k in sorted order.
-    distance = np.abs(sorted_position[:, None, :] - position[:, :, None]) / scale
-    if risk_exponent is None:
-        vote_weight = sorted_weight[:, None, :] * distance
-    else:
-        sorted_exponent = np.take_along_axis(risk_exponent, order, axis=1)
-        vote_weight = sorted_weight[:, None, :] * distance ** sorted_exponent[:, None, :]
-    prefix = np.zeros((batch, count, count + 1))
-    np.cumsum(vote_weight, axis=2, out=prefix[:, :, 1:])
-    total = prefix[:, :, -1]
-
-    low = sorted_position[:, :1]
-    unit = sorted_position - low
-    unit = unit / delta[:, None]
-    midpoint = ((position[:, :, None] + position[:, None, :]) / 2.0 - low[:, :, None]) / scale
-    below = _batch_midpoint_counts(unit, midpoint)  # (B, i, j)
-
-    # prefix[b, j, below[b, i, j]] and prefix[b, i, below[b, i, j]]
-    rows = np.arange(batch)[:, None, None]
-    i_index = np.arange(count)[None, :, None]
-    j_index = np.arange(count)[None, None, :]
-    prefix_j = prefix[rows, j_index, below]
-    prefix_i = prefix[rows, i_index, below]
-    lower_side = prefix_j - prefix_i  # voters below the midpoint, for x_i < x_j
-    upper_side = (total[:, None, :] - prefix_j) - (total[:, :, None] - prefix_i)  # for x_i > x_j
-    i_position = position[:, :, None]
-    j_position = position[:, None, :]
-    support = np.where(i_position < j_position, lower_side, np.where(i_position > j_position, upper_side, 0.0))
-    support = np.maximum(support, 0.0)
-
-    if probability == "pairwise":
-        denominator = support + np.swapaxes(support, 1, 2)
-    else:
-        # Per voter k, Σ_(a,b) |F[a,k] - F[b,k]| = 2 Σ_m F_(m),k (2m - N + 1).
-        ranked = np.sort(vote_weight, axis=1)
-        coefficient = 2.0 * np.arange(count) - count + 1.0
-        denominator = (2.0 * (ranked * coefficient[None, :, None]).sum(axis=(1, 2)))[:, None, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = np.where(denominator > 0, support / np.where(denominator > 0, denominator, 1.0), 0.0)
-    return result
+    geometry = _geometry(_arrange(position, order), delta)
+    exponent = None if risk_exponent is None else _arrange(risk_exponent, order)
+    support = _support(geometry, _arrange(weight, order), exponent)
+    return _unsort(order, _probability(*support, probability))
 
 
-def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
-    """``2 - 4 * base**exponent``, the utility scale of Scholz et al. (2011)."""
-    return 2.0 - 4.0 * np.power(np.maximum(base, 0.0), exponent)
-
-
-def expected_utility_of_challenge(
-    success: np.ndarray,
-    target_salience: np.ndarray,
-    distance: np.ndarray,
-    challenger_to_median: np.ndarray,
-    exponent: np.ndarray,
-    status_quo_probability: float,
+def risk_exponents(
+    position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray, median: np.ndarray,
+    options: EUMOptions,
 ) -> np.ndarray:
-    """``EU_p(i→j)`` of step 4, broadcasting over any shape.
-
-    ``success = P(i, j)``, ``target_salience = s_j``, ``distance = |x_i - x_j|/Δ``,
-    ``challenger_to_median = |x_i - μ|/Δ``, ``exponent = r_p`` of the perspective p.
-    """
-    u_success = _utility(0.5 - 0.5 * distance, exponent)
-    u_failure = _utility(0.5 + 0.5 * distance, exponent)
-    u_status_quo = _utility(np.full_like(distance, 0.5), exponent)
-    value = target_salience * (success * u_success + (1.0 - success) * u_failure)
-    value = value + (1.0 - target_salience) * u_success - status_quo_probability * u_status_quo
-    if status_quo_probability < 1.0:
-        spread = challenger_to_median + distance
-        u_better = _utility(0.5 - 0.25 * spread, exponent)
-        u_worse = _utility(0.5 + 0.25 * spread, exponent)
-        better = (challenger_to_median < distance).astype(float)
-        value = value - (1.0 - status_quo_probability) * (better * u_better + (1.0 - better) * u_worse)
-    return value
+    """Step 5: ``r_a = (1 - R_a/3)/(1 + R_a/3)`` from each actor's danger, ``(B, N)``."""
+    state = _SortedRound.of(position, salience, weight, delta, median)
+    return _unsort(state.order, state.risk_exponents(options))
 
 
 def _challenge_grids(
@@ -234,95 +397,89 @@ def _challenge_grids(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(attack, defence)``, both ``(B, N, N)`` and seen by row actor i:
     ``attack[b,i,j] = EU_i(i→j)`` and ``defence[b,i,j] = EU_i(j→i)``."""
-    success = probability_of_success(position, weight, exponent, delta, options.probability)
-    scale = delta[:, None, None]
-    distance = np.abs(position[:, :, None] - position[:, None, :]) / scale
-    to_median = np.abs(position - median[:, None]) / delta[:, None]
-    own_exponent = (np.ones_like(position) if exponent is None else exponent)[:, :, None]
-    attack = expected_utility_of_challenge(
-        success, salience[:, None, :], distance, to_median[:, :, None], own_exponent,
-        options.status_quo_probability,
-    )
-    defence = expected_utility_of_challenge(
-        np.swapaxes(success, 1, 2), salience[:, :, None], distance, to_median[:, None, :], own_exponent,
-        options.status_quo_probability,
-    )
-    return attack, defence
+    state = _SortedRound.of(position, salience, weight, delta, median)
+    sorted_exponent = None if exponent is None else _arrange(exponent, state.order)
+    attack, defence = state.challenges(sorted_exponent, options)
+    return _unsort(state.order, attack), _unsort(state.order, defence)
 
 
-def risk_exponents(
-    position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray, median: np.ndarray,
-    options: EUMOptions,
-) -> np.ndarray:
-    """Step 5: ``r_a = (1 - R_a/3)/(1 + R_a/3)`` from each actor's danger, ``(B, N)``."""
-    _, defence = _challenge_grids(position, salience, weight, None, delta, median, options)
-    count = position.shape[1]
-    off_diagonal = ~np.eye(count, dtype=bool)
-    danger = np.where(off_diagonal[None], defence, 0.0).sum(axis=2)
-    high = danger.max(axis=1, keepdims=True)
-    low = danger.min(axis=1, keepdims=True)
-    spread = high - low
-    relative = np.where(spread > 0, (2.0 * danger - high - low) / np.where(spread > 0, spread, 1.0), 0.0)
-    return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
+#: Added to the key of every offer not on the table: larger than any real key, and finite.
+_NOT_OFFERED = 1e300
+#: Each kind of offer as a bit, so the preferred kind present is the largest code.
+_CODE_OF_KIND = {CONFRONTATION: 4, COMPROMISE: 2, CAPITULATION: 1}
+_KIND_OF_CODE = np.array([NO_MOVE, CAPITULATION, COMPROMISE, NO_MOVE, CONFRONTATION], dtype=np.int8)
 
 
-def _pick(candidate: np.ndarray, criterion: np.ndarray, target: np.ndarray,
-          weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per (b, i): the candidate j with the smallest criterion, ties to the lower target,
-    then to the heaviest offerer (largest ``c_j s_j``), so the choice never depends on
-    the order of actors unless offerers tie in every respect.
+def _closest(candidate: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """The candidates whose (finite) key is the smallest of their row (b, i), to a relative 1e-12."""
+    keyed = key + _NOT_OFFERED * ~candidate
+    best = keyed.min(axis=2, keepdims=True)
+    return candidate & (keyed <= best + 1e-12 * np.maximum(np.abs(best), 1.0))
 
-    Returns ``(found (B, N) bool, partner (B, N) int)``.
+
+def _offers(position: np.ndarray, weight: np.ndarray, movement: np.ndarray, attack: np.ndarray,
+            defence: np.ndarray, options: EUMOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 6 on ``(B, N)`` positions, ``movement = |x_j - x_i|``: ``(new_position, move_kind, move_partner)``.
+
+    i takes the kind first (confrontation, else compromise, else capitulation), then
+    among the offers of that kind the one with the smallest criterion (the movement;
+    for compromises see ``compromise_choice``), ties to the lower target, then to the
+    heaviest offerer (largest ``c_j s_j``), so the choice never depends on the order of
+    actors unless offerers tie in every respect. Masks are applied by arithmetic on
+    finite values rather than ``np.where``, which is several times slower here.
+
+    With ``σ = |a/b|``, a compromise moves i to ``x_i + (x_j - x_i) σ``; the published
+    code's key ``(|a| x_i + |b| x_j)/(|a| + |b|)`` is ``x_j + (x_i - x_j) σ/(1 + σ)``.
     """
-    def closest(mask: np.ndarray, key: np.ndarray) -> np.ndarray:
-        keyed = np.where(mask, key, np.inf)
-        best = keyed.min(axis=2, keepdims=True)
-        return mask & (keyed <= best + 1e-12 * np.maximum(np.abs(best), 1.0))
+    own = position[:, :, None]
+    other = position[:, None, :]
+    different = movement > 0
+    concession = np.abs(attack)
+    confrontation = different & (defence > attack) & (attack > 0)
+    losing = different & (defence > 0) & (attack < 0)
+    compromise = losing & (defence > concession)
+    capitulation = losing & (concession > defence)
+    code = confrontation.view(np.int8) * np.int8(_CODE_OF_KIND[CONFRONTATION])
+    code |= compromise.view(np.int8) * np.int8(_CODE_OF_KIND[COMPROMISE])
+    code |= capitulation.view(np.int8) * np.int8(_CODE_OF_KIND[CAPITULATION])
+    best_code = code.max(axis=2)
+    candidate = (code == best_code[:, :, None]) & (code > 0)
 
-    tied = closest(closest(candidate, criterion), target)
-    partner = np.argmax(np.where(tied, weight[:, None, :], -np.inf), axis=2)
-    return candidate.any(axis=2), partner
+    with np.errstate(over="ignore"):
+        share = np.minimum(concession / np.maximum(defence, np.finfo(float).tiny), 1.0)  # σ on compromises
+    gap = own - other
+    target = other + compromise * (gap * (1.0 - share))  # x_i + (x_j - x_i) σ on compromises, else x_j
+    if options.compromise_choice == "scholz_code":
+        compromise_key = other + gap * (share / (1.0 + share))
+    else:
+        compromise_key = movement * share
+    criterion = movement + compromise * (compromise_key - movement)
+
+    tied = _closest(candidate, criterion)
+    if (tied.sum(axis=2) > 1).any():
+        tied = _closest(tied, target)
+    partner = np.argmax(tied * (weight[:, None, :] + 1.0), axis=2)
+    kind = _KIND_OF_CODE[best_code]
+    moved_to = np.take_along_axis(target, partner[:, :, None], axis=2)[:, :, 0]
+    new_position = np.where(kind == NO_MOVE, position, moved_to)
+    return new_position, kind, np.where(kind == NO_MOVE, -1, partner)
 
 
 def eum_round(
     position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray, options: EUMOptions,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """One round of offers. Returns ``(new_position, exponent, move_kind, move_partner)``, each ``(B, N)``."""
-    median = weighted_median(position, weight)
-    exponent = risk_exponents(position, salience, weight, delta, median, options)
-    attack, defence = _challenge_grids(position, salience, weight, exponent, delta, median, options)
-    own = position[:, :, None]
-    other = np.broadcast_to(position[:, None, :], attack.shape)
-    different = own != other
-    movement = np.abs(other - own)
+    """One round of offers. Returns ``(new_position, exponent, move_kind, move_partner)``, each ``(B, N)``.
 
-    confrontation = different & (defence > attack) & (attack > 0)
-    losing = different & (defence > 0) & (attack < 0)
-    compromise = losing & (defence > np.abs(attack))
-    capitulation = losing & (np.abs(attack) > defence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(compromise, np.abs(attack) / np.where(compromise, defence, 1.0), 0.0)
-    compromise_target = own + (other - own) * share
-    if options.compromise_choice == "scholz_code":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            compromise_key = (np.abs(attack) * own + np.abs(defence) * other) / (np.abs(attack) + np.abs(defence))
-    else:
-        compromise_key = np.abs(compromise_target - own)
-
-    found_confrontation, confront_with = _pick(confrontation, movement, other, weight)
-    found_compromise, compromise_with = _pick(compromise, compromise_key, compromise_target, weight)
-    found_capitulation, capitulate_with = _pick(capitulation, movement, other, weight)
-
-    kind = np.where(found_confrontation, CONFRONTATION,
-                    np.where(found_compromise, COMPROMISE, np.where(found_capitulation, CAPITULATION, NO_MOVE)))
-    partner = np.where(kind == CONFRONTATION, confront_with,
-                       np.where(kind == COMPROMISE, compromise_with,
-                                np.where(kind == CAPITULATION, capitulate_with, -1)))
-    safe_partner = np.maximum(partner, 0)[:, :, None]
-    to_partner = np.take_along_axis(other, safe_partner, axis=2)[:, :, 0]
-    to_compromise = np.take_along_axis(compromise_target, safe_partner, axis=2)[:, :, 0]
-    new_position = np.where(kind == COMPROMISE, to_compromise, np.where(kind == NO_MOVE, position, to_partner))
-    return new_position, exponent, kind.astype(np.int8), partner
+    Works with each draw's actors sorted by position and puts the results back in the
+    original order (partners as original indices).
+    """
+    state = _SortedRound.of(position, salience, weight, delta, weighted_median(position, weight))
+    exponent = state.risk_exponents(options)
+    attack, defence = state.challenges(exponent, options)
+    movement = state.geometry.distance * delta[:, None, None]
+    new_position, kind, partner = _offers(state.position, state.weight, movement, attack, defence, options)
+    original_partner = np.where(partner >= 0, np.take_along_axis(state.order, np.maximum(partner, 0), axis=1), -1)
+    return tuple(_unsort(state.order, values) for values in (new_position, exponent, kind, original_partner))
 
 
 def run_eum(
@@ -331,8 +488,10 @@ def run_eum(
     """Run the expected utility model on a batch of one-issue scenarios.
 
     ``position, salience (0..1), capability: (B, N)`` or ``(N,)`` (then B = 1).
-    Stops after ``options.rounds`` rounds, or earlier when no actor of any draw
-    moved more than ``options.tolerance x Δ`` in a round ("converged").
+    Each draw stops when none of its actors moved more than ``options.tolerance x Δ``
+    in a round (it is then left out of later rounds, so a draw's result never depends
+    on the other draws of the batch); the run stops after ``options.rounds`` rounds
+    ("round limit") or when every draw has stopped ("converged").
     """
     options = options or EUMOptions()
     position = np.atleast_2d(np.asarray(position, dtype=float))
@@ -342,25 +501,28 @@ def run_eum(
     spread = position.max(axis=1) - position.min(axis=1)
     delta = np.where(spread > 0, spread, 1.0)
 
+    active = spread > 0
     positions = [position]
     exponents, kinds, partners = [], [], []
-    stop_reason = "round limit"
     current = position
     for _ in range(options.rounds):
-        if not (spread > 0).any():
-            stop_reason = "converged"
+        if not active.any():
             break
-        new, exponent, kind, partner = eum_round(current, salience, weight, delta, options)
-        new = np.where((spread > 0)[:, None], new, current)
+        moving = np.flatnonzero(active)
+        moved_to, exponent, kind, partner = eum_round(current[moving], salience[moving], weight[moving],
+                                                      delta[moving], options)
+        new = current.copy()
+        new[moving] = moved_to
+        exponents.append(np.full(position.shape, np.nan))
+        exponents[-1][moving] = exponent
+        kinds.append(np.zeros(position.shape, dtype=np.int8))
+        kinds[-1][moving] = kind
+        partners.append(np.full(position.shape, -1, dtype=np.intp))
+        partners[-1][moving] = partner
+        active[moving] = np.abs(moved_to - current[moving]).max(axis=1) > options.tolerance * delta[moving]
         positions.append(new)
-        exponents.append(exponent)
-        kinds.append(kind)
-        partners.append(partner)
-        moved = np.abs(new - current).max()
         current = new
-        if moved <= options.tolerance * delta.min():
-            stop_reason = "converged"
-            break
+    stop_reason = "converged" if options.rounds and not active.any() else "round limit"
     stacked = np.stack(positions)
     count = position.shape
     return EUMTrajectory(
@@ -369,6 +531,6 @@ def run_eum(
         weighted_median=weighted_median(stacked, np.broadcast_to(weight[None], stacked.shape)),
         risk_exponents=np.stack(exponents) if exponents else np.empty((0, *count)),
         move_kind=np.stack(kinds) if kinds else np.empty((0, *count), dtype=np.int8),
-        move_partner=np.stack(partners) if partners else np.empty((0, *count), dtype=int),
+        move_partner=np.stack(partners) if partners else np.empty((0, *count), dtype=np.intp),
         stop_reason=stop_reason,
     )
