@@ -9,7 +9,7 @@ command line) names another file or any SQLAlchemy URL, such as
 transaction, so a run that is killed midway leaves no record at all.
 """
 
-from realpolitik.store.database import StoreError, database_url, default_database_url
+from realpolitik.store.database import StoreError, database_url, default_database_url, open_store
 from realpolitik.store.diff import diff_runs
 from realpolitik.store.rerun import reproduction_differences, rerun_run
 from realpolitik.store.runs import RunNotFound, StoredRun, export_run, get_run, list_runs, record_run
@@ -24,5 +24,5 @@ from realpolitik.store.scenarios import (
 __all__ = [
     "RunNotFound", "ScenarioNotFound", "StoreError", "StoredRun", "database_url", "default_database_url",
     "delete_saved_scenario", "diff_runs", "export_run", "get_run", "get_saved_scenario", "list_runs",
-    "list_saved_scenarios", "record_run", "reproduction_differences", "rerun_run", "save_scenario",
+    "list_saved_scenarios", "open_store", "record_run", "reproduction_differences", "rerun_run", "save_scenario",
 ]

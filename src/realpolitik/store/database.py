@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,19 +47,46 @@ def _tune_sqlite(connection, _record) -> None:
     cursor.close()
 
 
-@functools.lru_cache(maxsize=8)
-def _sessions(url: str) -> sessionmaker[Session]:
-    """One engine per database, its tables created on first use."""
+#: Engines kept open at once; the least recently used one is closed beyond this.
+OPEN_ENGINES = 8
+_sessionmakers: OrderedDict[str, sessionmaker[Session]] = OrderedDict()
+_opening = threading.Lock()
+
+
+def _open(url: str) -> sessionmaker[Session]:
+    """An engine for ``url`` with its tables created (retried once, for another process creating them too)."""
     try:
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine: Engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _tune_sqlite)
-        Base.metadata.create_all(engine)
+        try:
+            Base.metadata.create_all(engine)
+        except SQLAlchemyError:
+            Base.metadata.create_all(engine)
     except (ArgumentError, SQLAlchemyError, OSError, ImportError) as error:
         raise StoreError(f"cannot open the run store {url}: {error}") from None
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def _sessions(url: str) -> sessionmaker[Session]:
+    """One engine per database, shared by all threads and opened by the first of them."""
+    with _opening:
+        if url not in _sessionmakers:
+            _sessionmakers[url] = _open(url)
+            if len(_sessionmakers) > OPEN_ENGINES:
+                _, oldest = _sessionmakers.popitem(last=False)
+                oldest.kw["bind"].dispose()
+        _sessionmakers.move_to_end(url)
+        return _sessionmakers[url]
+
+
+def open_store(db: str | None = None) -> str:
+    """Open the store now (creating its tables) so that a bad location fails early; returns its URL."""
+    url = database_url(db)
+    _sessions(url)
+    return url
 
 
 @contextmanager

@@ -30,7 +30,8 @@ def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     if len(scenario.actors) > MAX_WEB_ACTORS:
         raise ForecastRequestError(f"{len(scenario.actors)} actors is more than the {MAX_WEB_ACTORS} the web app "
                                    "runs; use the command line")
-    forecasts = run_models(scenario, body.model, body.preset, body.rounds)
+    with request.app.state.model_slots:
+        forecasts = run_models(scenario, body.model, body.preset, body.rounds)
     document = forecasts_document(forecasts, compared=body.model == ALL_MODELS)
     run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
                         preset=body.preset, parameters={"rounds": body.rounds} if body.rounds is not None else {},

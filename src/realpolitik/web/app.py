@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from realpolitik import __version__
-from realpolitik.store import database_url
+from realpolitik.store import open_store
 from realpolitik.web import api_meta, api_runs, api_scenarios, pages
 from realpolitik.web.errors import install_error_handlers
 from realpolitik.web.security import MAX_REQUEST_BYTES, RequestSizeLimit, token_guard
@@ -19,7 +22,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def create_app(db: str | None = None, token: str | None = None,
                max_request_bytes: int = MAX_REQUEST_BYTES) -> FastAPI:
-    """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`).
+    """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`), opened now.
 
     With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``).
     Request bodies larger than ``max_request_bytes`` are refused with 413.
@@ -32,9 +35,11 @@ def create_app(db: str | None = None, token: str | None = None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.state.db = database_url(db)
+    app.state.db = open_store(db)
     app.state.max_request_bytes = max_request_bytes
     app.state.token_required = token is not None
+    # Models run a few at a time: CPU-bound threads beyond the cores only slow every request down.
+    app.state.model_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
     guard = [Depends(token_guard(token))]
     for router in (api_meta.router, api_scenarios.router, api_runs.router):
         app.include_router(router, dependencies=guard)

@@ -5,6 +5,7 @@ Scenarios are addressed by name only; the browser never names a server file.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,9 +37,19 @@ class LibraryEntry:
                 "updated_at": self.updated_at.isoformat() if self.updated_at else None}
 
 
+@functools.lru_cache(maxsize=None)
+def _parsed_builtin(name: str) -> Scenario:
+    return load_builtin(name)
+
+
+def _builtin(name: str) -> Scenario:
+    """A built-in scenario, parsed once per process (they are read-only); each caller gets its own copy."""
+    return _parsed_builtin(name).model_copy(deep=True)
+
+
 def library(db: str | None) -> list[LibraryEntry]:
     """Every scenario on offer: built-ins first, then the saved ones by name."""
-    entries = [LibraryEntry(load_builtin(name), True) for name in builtin_names()]
+    entries = [LibraryEntry(_builtin(name), True) for name in builtin_names()]
     entries += [LibraryEntry(saved.scenario, False, saved.updated_at) for saved in list_saved_scenarios(db)
                 if saved.scenario.name not in builtin_names()]
     return entries
@@ -47,7 +58,7 @@ def library(db: str | None) -> list[LibraryEntry]:
 def find_scenario(name: str, db: str | None) -> LibraryEntry:
     """The library's scenario ``name``; :class:`realpolitik.store.ScenarioNotFound` if there is none."""
     if name in builtin_names():
-        return LibraryEntry(load_builtin(name), True)
+        return LibraryEntry(_builtin(name), True)
     return LibraryEntry(get_saved_scenario(name, db), False)
 
 
