@@ -47,8 +47,8 @@ def free_port() -> int:
 
 
 def start_server(port: int, store: Path) -> subprocess.Popen:
-    command = [sys.executable, "-c", "from realpolitik.cli import run_cli; run_cli()", "serve", "--host", HOST, "--port", str(port),
-               "--db", str(store)]
+    command = [sys.executable, "-c", "from realpolitik.cli import run_cli; run_cli()",
+               "serve", "--host", HOST, "--port", str(port), "--db", str(store)]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "REALPOLITIK_TOKEN": ""})
 

@@ -118,13 +118,15 @@ def test_changing_one_salience_changes_the_chart_and_the_forecast(page, server):
     expect(page.locator("#forecast-model")).to_contain_text("Territory")
 
 
-def test_bad_uploads_show_a_message_and_leave_the_table(page, server):
+def test_bad_uploads_show_a_message_and_leave_the_table(page, server, tmp_path):
     open_editor(page, server)
     field = salience(page, "USA", "ceasefire")
     upload = page.locator("#import-file")
     for name, content, _status, message in BAD_UPLOADS.values():
         page.evaluate("document.getElementById('messages').replaceChildren()")
-        upload.set_input_files({"name": name, "mimeType": "application/octet-stream", "buffer": content})
+        path = tmp_path / name
+        path.write_bytes(content)
+        upload.set_input_files(path)
         error = page.locator("#messages .message.error")
         expect(error).to_contain_text(f"{name} was not imported")
         expect(error).to_contain_text(message.split(":")[-1].strip() if "MiB" not in message else "5 MiB")

@@ -8,6 +8,7 @@ them again with matplotlib for image files. Nothing here computes a forecast.
 
 from __future__ import annotations
 
+from html import escape
 from importlib import resources
 from typing import Any
 
@@ -39,6 +40,11 @@ def short_label(text: str, length: int = ANCHOR_LABEL_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _plain(text: str) -> str:
+    """User text made safe for plotly's HTML-like labels (which read tags and entities)."""
+    return escape(text, quote=False)
+
+
 def _base_layout(title: str) -> dict[str, Any]:
     return {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
@@ -65,11 +71,11 @@ def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title
     for name in rounds[0]["positions"]:
         index = actor_order.index(name) if name in actor_order else len(data)
         data.append({
-            "type": "scatter", "mode": "lines+markers" if len(rounds) > 1 else "markers", "name": name,
+            "type": "scatter", "mode": "lines+markers" if len(rounds) > 1 else "markers", "name": _plain(name),
             "x": numbers, "y": [state["positions"][name] for state in rounds],
             "line": {"color": actor_colour(index), "width": 2.2, "shape": "linear"},
             "marker": {"size": 6 if len(rounds) > 1 else 10, "color": actor_colour(index)},
-            "hovertemplate": f"<b>{name}</b><br>round %{{x}}: %{{y:.1f}}<extra></extra>",
+            "hovertemplate": f"<b>{_plain(name)}</b><br>round %{{x}}: %{{y:.1f}}<extra></extra>",
         })
     last = numbers[-1] if len(numbers) > 1 else 1
     shapes: list[dict[str, Any]] = []
@@ -90,14 +96,15 @@ def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title
     annotations.append({"xref": "paper", "yref": "y", "x": 1, "y": forecast, "xanchor": "right", "yanchor": "bottom",
                         "text": f"<b>forecast {forecast:.1f}</b>{band}", "showarrow": False,
                         "font": {"size": 12, "color": FORECAST_COLOUR}, "bgcolor": "rgba(255,255,255,0.85)"})
-    layout = _base_layout(f"{issue['title']} — {model_title}")
+    layout = _base_layout(_plain(f"{issue['title']} — {model_title}"))
     padding = (high - low) * 0.04
     layout.update({
         "xaxis": {"title": {"text": "round"}, "dtick": 1, "range": [-0.3, last + 0.3], "zeroline": False,
                   "gridcolor": "#eef0f3", "showgrid": len(rounds) > 1},
         "yaxis": {"range": [low - padding, high + padding], "zeroline": False,
                   "tickvals": sorted(anchors) or None, "gridcolor": "#e5e7eb",
-                  "ticktext": [f"{point:g} {short_label(anchors[point])}" for point in sorted(anchors)] or None,
+                  "ticktext": [_plain(f"{point:g} {short_label(anchors[point])}") for point in sorted(anchors)]
+                  or None,
                   "automargin": True},
         "legend": {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
         "shapes": shapes,
@@ -115,7 +122,7 @@ def _legible_labels(points: list[dict[str, Any]], reach: float) -> list[str]:
         x, y = point["attack"] / reach, point["defence"] / reach
         if all(abs(x - px) > 0.16 or abs(y - py) > 0.05 for px, py in placed):
             placed.append((x, y))
-            labels.append(point["actor"])
+            labels.append(_plain(point["actor"]))
         else:
             labels.append("")
     return labels
@@ -127,14 +134,14 @@ def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict
     ``perspective`` is :meth:`realpolitik.analysis.challenges.ChallengePerspective.to_dict`.
     """
     points = perspective["points"]
-    actor = perspective["actor"]
+    actor = _plain(perspective["actor"])
     values = [abs(value) for point in points for value in (point["attack"], point["defence"])]
     reach = max(values + [0.1]) * 1.25
     data = [{
         "type": "scatter", "mode": "markers+text", "name": "actors",
         "x": [point["attack"] for point in points], "y": [point["defence"] for point in points],
         "text": _legible_labels(points, reach), "textposition": "top center",
-        "customdata": [point["actor"] for point in points],
+        "customdata": [_plain(point["actor"]) for point in points],
         "textfont": {"size": 11},
         "marker": {"size": 11, "line": {"width": 1, "color": "#ffffff"},
                    "color": [actor_colour(actor_order.index(p["actor"]) if p["actor"] in actor_order else 0)
@@ -172,7 +179,7 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
     ``levers`` are ``{label, low, high}`` (forecasts after each shift), largest swing first.
     """
     ordered = list(reversed(levers))
-    labels = [lever["label"] for lever in ordered]
+    labels = [_plain(lever["label"]) for lever in ordered]
     data = [
         {"type": "bar", "orientation": "h", "name": "shift down", "y": labels, "base": baseline,
          "x": [lever["low"] - baseline for lever in ordered], "marker": {"color": "#60a5fa"},
@@ -183,7 +190,7 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
          "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>shift up</extra>",
          "customdata": [lever["high"] for lever in ordered]},
     ]
-    layout = _base_layout(f"Levers — {issue_title}")
+    layout = _base_layout(_plain(f"Levers — {issue_title}"))
     layout.update({
         "barmode": "overlay",
         "xaxis": {"title": {"text": "forecast"}, "gridcolor": "#eef0f3"},

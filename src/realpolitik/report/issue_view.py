@@ -15,6 +15,7 @@ from realpolitik.comparison import documents_of
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.models.eum import EUMOptions
 from realpolitik.report.figures import quadrant_figure, trajectory_figure
+from realpolitik.report.uncertainty import forecast_interval, levers_tornado
 from realpolitik.scenario import Scenario, load_scenario_dict
 from realpolitik.store import StoredRun
 
@@ -62,8 +63,6 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
     :func:`default_perspective`); ``round_number`` the round whose positions it
     starts from (clipped to the rounds run).
     """
-    from realpolitik.report.uncertainty import forecast_interval, levers_tornado
-
     scenario = run_scenario(stored)
     document = model_document(stored, model)
     items = {item["issue"]: item for item in document["issues"]}

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
 from realpolitik.forecast import ForecastRequestError
+from realpolitik.report.html import html_report
+from realpolitik.report.issue_view import issue_view
 from realpolitik.scenario import load_scenario_dict
 from realpolitik.store import diff_runs, export_run, get_run, list_runs, record_run
 from realpolitik.web.errors import ERROR_RESPONSES
@@ -54,7 +56,7 @@ def run_document(run_id: RunId, request: Request) -> dict[str, Any]:
 
 
 @router.get("/runs/{run_id}/issues/{issue}")
-def issue_view(run_id: RunId, issue: str, request: Request,
+def issue_charts(run_id: RunId, issue: str, request: Request,
                model: Annotated[str | None, Query(max_length=64, description="Default: eum if run, else the first.")]
                = None,
                perspective: Annotated[str | None, Query(max_length=256, description="The actor whose view the "
@@ -63,17 +65,13 @@ def issue_view(run_id: RunId, issue: str, request: Request,
                                            "chart starts from.")] = 0) -> dict[str, Any]:
     """One issue of a run: forecast, interval, comparison of models, and the chart specifications
     (positions by round, who challenges whom, levers) as plotly.js figures."""
-    from realpolitik.report.issue_view import issue_view as view
-
-    return view(get_run(run_id, request.app.state.db), issue, model, perspective, round)
+    return issue_view(get_run(run_id, request.app.state.db), issue, model, perspective, round)
 
 
 @router.get("/runs/{run_id}/report", response_class=Response,
             responses={200: {"content": {"text/html": {}}, "description": "A self-contained HTML report."}})
 def report(run_id: RunId, request: Request) -> Response:
     """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline."""
-    from realpolitik.report.html import html_report
-
     return Response(html_report(get_run(run_id, request.app.state.db)), media_type="text/html",
                     headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.html"'})
 

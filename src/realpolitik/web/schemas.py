@@ -12,7 +12,6 @@ from realpolitik.scenario import Problem
 MAX_WEB_ACTORS = 500
 #: Largest number of rounds the web app runs.
 MAX_WEB_ROUNDS = 200
-NAME = Field(min_length=1, max_length=256)
 
 
 class ProblemOut(BaseModel):
