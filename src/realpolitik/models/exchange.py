@@ -106,10 +106,13 @@ class ExchangeOptions(BaseModel):
     outcome_limit: Literal["demander_position", "decide_2022"] = Field(
         "demander_position",
         description="An exchange may not carry an issue's outcome, as its demander sees it, past the demander's "
-        "position: a move that would is shortened to land the outcome on it. 'demander_position': once the outcome "
-        "is there, no further move on that issue is made for that demander; 'decide_2022': the peer's test, which "
-        "only shortens moves that carry the outcome from one side of the position to the other, so an outcome "
-        "lying exactly on it can be pushed past it.",
+        "position: a move that would is shortened to land the outcome on it. 'demander_position': the demander "
+        "counts the latest votes it obtained, and once the outcome is on its position no further move on that "
+        "issue is made for it. 'decide_2022': as the peer, which shortens only moves that carry the outcome from "
+        "one side of the position to the other (an outcome lying exactly on it can be pushed past it), measures "
+        "the shortened move from the supplier's vote as the demander recorded it (which can take the supplier's "
+        "partner past its own target), and of two votes obtained from one supplier counts the one nearer the "
+        "supplier's start.",
     )
     fixed_weight: float = Field(0.1, ge=0, le=1, description="Share of a vote move every trader keeps.")
     salience_weight: float = Field(
@@ -494,8 +497,10 @@ def _evaluate(state: _Round, ids: np.ndarray) -> None:
         if not crossing.any():
             continue
         rows = checked[crossing]
-        # Shorten the move so that the outcome (supplier counted where the demander last saw it) lands on the target.
-        reference = np.where(np.isnan(seen), supply, seen)[crossing]
+        # Shorten the move so that the outcome lands on the target. The peer counts the supplier
+        # where the demander last recorded its vote, which need not be where it now stands.
+        reference = supply if s.hold_at_demander else np.where(np.isnan(seen), supply, seen)
+        reference = reference[crossing]
         size = np.abs(target[crossing] * total[crossing] - numerator[crossing] - weight[crossing] * reference) \
             / weight[crossing]
         shift = size * weight[crossing] / total[crossing]
@@ -567,12 +572,14 @@ def _exchange_round(start, salience, weight, taking_part, options: ExchangeOptio
 
 
 def _see(s: _Round, demander: int, issue: int, mover: int, vote: float) -> None:
-    """Demander has seen mover vote ``vote`` on issue; keep, of this and what it saw before,
-    the vote nearer the mover's round-start position (as the peer does)."""
+    """Demander has obtained mover's vote ``vote`` on issue. It counts that vote from now on;
+    the peer keeps, of this vote and one recorded before, the one nearer the mover's start."""
     before = s.seen_position[demander, issue, mover]
     origin = s.start[mover, issue]
     if np.isnan(before):
         seen, counted = vote, origin
+    elif s.hold_at_demander:
+        seen, counted = vote, before
     else:
         seen, counted = (min(before, vote) if origin <= before else max(before, vote)), before
     s.seen_numerator[demander, issue] += s.weight[mover, issue] * (seen - counted)
