@@ -37,15 +37,15 @@ in ``P(i, j)`` are differences of prefix sums of ``F[a, k] = c_k s_k (|x_k - x_a
 split at the midpoint (one binary search per pair, shared by both probability grids
 of a round). The all-triples denominator needs no sort: ``Σ_k |v_k(x_a, x_b)|`` is the
 support of a over b plus that of b over a, so ``D`` is twice the sum of all supports.
-U_s and U_f are shared by i challenging j and j challenging i. A round costs
-O(N² log N) time and O(N²) memory per draw, not O(N³); it is checked against a
-literal loop implementation (``benchmarks/eum_literal.py``) to 1e-9.
+U_s and U_f are shared by i challenging j and j challenging i. Utilities and offers
+are worked out for blocks of receivers at a time, so large scenarios stay in cache.
+A round costs O(N² log N) time and O(N²) memory per draw, not O(N³); it is checked
+against a literal loop implementation (``benchmarks/eum_literal.py``) to 1e-9.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -121,56 +121,43 @@ class EUMTrajectory:
         return self.positions.shape[0] - 1
 
 
+#: Elements of one block of ``(draws, receivers, actors)`` worked on at a time: small
+#: enough to stay in cache and to reuse memory rather than fault in fresh pages.
+_BLOCK_ELEMENTS = 1 << 18
+
+
 @functools.lru_cache(maxsize=8)
 def _upper_pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices of the pairs ``a < c`` of ``count`` actors."""
+    """Row and column indices of the pairs ``a < c`` of ``count`` actors, in ``np.triu_indices`` order."""
     return np.triu_indices(count, k=1)
 
 
-def _batch_innermost(values: np.ndarray) -> np.ndarray:
-    """``(B, N)`` values stored with the draw axis innermost in memory.
+def _row_blocks(batch: int, count: int) -> list[slice]:
+    """Slices of the receiver axis, each covering at most about ``_BLOCK_ELEMENTS`` pairs of all draws."""
+    rows = max(1, _BLOCK_ELEMENTS // max(1, batch * count))
+    return [slice(start, min(start + rows, count)) for start in range(0, count, rows)]
 
-    Every ``(B, N, N)`` grid computed from such inputs inherits that layout, so numpy's
+
+def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``(B, N)`` values in each draw's ``order`` of actors, stored with the draw axis innermost.
+
+    Every ``(B, R, N)`` block computed from such inputs inherits that layout, so numpy's
     loops (elementwise, broadcast, and reductions over actors) run along the long draw
     axis instead of along rows of N: several times faster for many small draws, and
     the same as the usual layout for one draw.
     """
-    return np.asfortranarray(values)
+    return np.asfortranarray(np.take_along_axis(values, order, axis=1))
 
 
-def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``(B, N)`` values in each draw's ``order`` of actors, draw axis innermost in memory."""
-    return _batch_innermost(np.take_along_axis(values, order, axis=1))
+def _midpoint_splits(position: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair ``a < c`` of sorted ``position (B, N)``, ``(B, M)`` flat indices into the
+    prefix sums of :func:`_prefix_sums` of rows a and c at the number of voters strictly
+    below the midpoint of ``x_a`` and ``x_c``.
 
-
-def _grid(batch: int, count: int) -> np.ndarray:
-    """A zeroed ``(B, N, N)`` grid with the draw axis innermost in memory."""
-    return np.zeros((count, count, batch)).transpose(2, 0, 1)
-
-
-@dataclass
-class _Geometry:
-    """What both probability grids of a round share, with actors in ascending order of position.
-
-    ``distance[b, a, k] = |x_a - x_k| / Δ`` ``(B, N, N)``. For each pair ``a < c`` (the
-    ``M = N(N-1)/2`` pairs of :func:`_upper_pairs`), ``lower_split[b, m]`` and
-    ``upper_split[b, m]`` are the flat indices, into the ``(N + 1, N, B)`` prefix sums of
-    :func:`_support`, of rows a and c at the number of voters strictly below the
-    midpoint of ``x_a`` and ``x_c``.
-    """
-
-    distance: np.ndarray
-    lower_split: np.ndarray
-    upper_split: np.ndarray
-
-
-def _geometry(position: np.ndarray, delta: np.ndarray) -> _Geometry:
-    """The geometry of sorted ``position (B, N)``.
-
-    The counts below each midpoint come from one binary search over all draws at once:
-    draw b is shifted by 3b (positions lie within [0, 1] of Δ) so the rows never
-    overlap. The shift rounds positions by at most ~1e-12 of Δ for b < 1000; a voter
-    that close to a midpoint casts a vote of that order, so the error is negligible.
+    One binary search over all draws at once: draw b is shifted by 3b (positions lie
+    within [0, 1] of Δ) so the rows never overlap. The shift rounds positions by at
+    most ~1e-12 of Δ for b < 1000; a voter that close to a midpoint casts a vote of
+    that order, so the error is negligible.
     """
     batch, count = position.shape
     unit = (position - position[:, :1]) / delta[:, None]
@@ -179,72 +166,88 @@ def _geometry(position: np.ndarray, delta: np.ndarray) -> _Geometry:
     midpoint = (unit[:, rows] + unit[:, columns]) / 2.0 + shift
     draws = np.arange(batch)[:, None]
     below = np.searchsorted(np.ravel(unit + shift), midpoint.ravel(), side="left").reshape(batch, -1)
-    below -= draws * count
     del midpoint
-    # prefix[k, a, b] of _support sits at (k * N + a) * B + b.
+    below -= draws * count
+    # prefix[k, a, b] sits at (k * N + a) * B + b.
     below *= count * batch
     below += draws
-    lower_split = np.asfortranarray(below + rows * batch)
+    lower = np.asfortranarray(below + rows * batch)
     below += columns * batch
-    distance = np.abs(position[:, :, None] - position[:, None, :])
-    distance /= delta[:, None, None]
-    return _Geometry(distance, lower_split, np.asfortranarray(below))
+    return lower, np.asfortranarray(below)
 
 
-def _support(geometry: _Geometry, weight: np.ndarray, exponent: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """The votes for a over c and for c over a, ``S[a, c] = Σ_k max(0, v_k(x_a, x_c))``, for
-    each pair ``a < c`` in sorted order: ``(lower_wins (B, M), upper_wins (B, M))``.
-
-    With ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``, ``v_k(x_a, x_c) = F[c, k] - F[a, k]``,
-    positive exactly for the voters on a's side of the midpoint. With ``A_a``, ``A_c`` the
-    sums of rows a and c of F over the voters below the midpoint and ``T_a``, ``T_c`` the
-    row totals: ``S[a, c] = A_c - A_a`` and ``S[c, a] = (T_a - A_a) - (T_c - A_c)``.
-    Equal positions give identical rows of F, so both are 0 there.
-
-    The prefix sums ``prefix[k, a, b] = Σ_(k' < k) F[b, a, k']`` are stored voter-major and
-    summed by a loop over voters of whole-plane additions: numpy's cumsum runs one
-    row at a time and is several times slower here.
-    """
-    batch, count = weight.shape
+def _prefix_sums(position: np.ndarray, delta: np.ndarray, weight: np.ndarray,
+                 exponent: np.ndarray | None) -> np.ndarray:
+    """``prefix[k, a, b] = Σ_(k' < k) F[b, a, k']`` with ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``,
+    ``(N + 1, N, B)``, voters k sorted: one voter at a time, whole planes of (actors, draws)."""
+    batch, count = position.shape
+    positions = position.T
     prefix = np.empty((count + 1, count, batch))
     prefix[0] = 0.0
-    votes = prefix[1:].transpose(2, 1, 0)  # votes[b, a, k] is prefix[k + 1, a, b]
-    if exponent is None:
-        np.multiply(geometry.distance, weight[:, None, :], out=votes)
-    else:
-        np.power(geometry.distance, exponent[:, None, :], out=votes)
-        votes *= weight[:, None, :]
-    for voter in range(1, count):
-        prefix[voter + 1] += prefix[voter]
+    for voter in range(count):
+        votes = np.abs(positions - positions[voter])
+        votes /= delta
+        if exponent is not None:
+            np.power(votes, exponent[:, voter], out=votes)
+        votes *= weight[:, voter]
+        np.add(prefix[voter], votes, out=prefix[voter + 1])
+    return prefix
+
+
+def _pair_probability(prefix: np.ndarray, splits: tuple[np.ndarray, np.ndarray],
+                      rule: Literal["scholz", "pairwise"]) -> np.ndarray:
+    """``P`` for every ordered pair, as ``(B, 2M + 1)``: ``P(a, c)`` of each pair ``a < c``, then
+    ``P(c, a)``, then a 0 (for an actor against itself); draw axis innermost.
+
+    Supports: ``S(a, c) = Σ_k max(0, v_k(x_a, x_c))`` with ``v_k(x_a, x_c) = F[c, k] - F[a, k]``,
+    positive exactly for the voters on a's side of the midpoint. With ``A_a``, ``A_c`` the
+    sums of rows a and c of F over the voters below the midpoint and ``T_a``, ``T_c`` the
+    row totals: ``S(a, c) = A_c - A_a`` and ``S(c, a) = (T_a - A_a) - (T_c - A_c)``. Equal
+    positions give identical rows of F, so both are 0 there.
+
+    ``P = S / D`` (0 where D = 0, as S = 0 there): "pairwise", ``D = S(a, c) + S(c, a) =
+    Σ_k |v_k(x_a, x_c)|``; "scholz", the all-triples ``Σ_k Σ_(a,c) |v_k(x_a, x_c)|``, which is
+    ``2 Σ S`` over all ordered pairs, since ``Σ_k |v_k(x_a, x_c)| = S(a, c) + S(c, a)``:
+    O(N²), not O(N³).
+    """
+    count, batch = prefix.shape[1], prefix.shape[2]
+    lower_split, upper_split = splits
+    pairs = lower_split.shape[1]
     rows, columns = _upper_pairs(count)
     total = prefix[count].T
-    lower_wins = np.take(prefix, geometry.upper_split)
-    lower_wins -= np.take(prefix, geometry.lower_split)
-    del prefix
-    upper_wins = lower_wins + total[:, rows]
+    values = np.zeros((2 * pairs + 1, batch)).T
+    lower_wins, upper_wins = values[:, :pairs], values[:, pairs:2 * pairs]
+    np.take(prefix, upper_split, out=lower_wins)
+    lower_wins -= np.take(prefix, lower_split)
+    np.add(lower_wins, total[:, rows], out=upper_wins)
     upper_wins -= total[:, columns]
-    return np.maximum(lower_wins, 0.0, out=lower_wins), np.maximum(upper_wins, 0.0, out=upper_wins)
-
-
-def _probability(lower_wins: np.ndarray, upper_wins: np.ndarray, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
-    """``P[b, i, j] = S[i, j] / D`` in sorted order, ``(B, N, N)``; 0 where D = 0 (then S = 0).
-
-    "pairwise": ``D = S[i, j] + S[j, i] = Σ_k |v_k(x_i, x_j)|``. "scholz": since
-    ``Σ_k |v_k(x_a, x_c)| = S[a, c] + S[c, a]``, the all-triples denominator
-    ``Σ_k Σ_(a,c) |v_k(x_a, x_c)|`` is ``2 Σ_(a,c) S[a, c]``: O(N²), not O(N³).
-    """
-    batch, pairs = lower_wins.shape
-    count = (1 + math.isqrt(1 + 8 * pairs)) // 2
+    np.maximum(values, 0.0, out=values)
     if rule == "pairwise":
         denominator = lower_wins + upper_wins
+        denominator += denominator <= 0
+        lower_wins /= denominator
+        upper_wins /= denominator
     else:
-        denominator = 2.0 * (lower_wins.sum(axis=1) + upper_wins.sum(axis=1))[:, None]
-    denominator += denominator <= 0
-    rows, columns = _upper_pairs(count)
-    success = _grid(batch, count)
-    success[:, rows, columns] = lower_wins / denominator
-    success[:, columns, rows] = upper_wins / denominator
-    return success
+        denominator = 2.0 * values.sum(axis=1, keepdims=True)
+        denominator += denominator <= 0
+        values /= denominator
+    return values
+
+
+def _pair_lookup(rows: slice, count: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat indices into :func:`_pair_probability`'s values of ``P(i, j)`` and ``P(j, i)`` for
+    receivers i in ``rows`` and every j: two ``(B, R, N)`` arrays, draw axis innermost."""
+    pairs = count * (count - 1) // 2
+    receiver = np.arange(rows.start, rows.stop)[:, None]
+    other = np.arange(count)[None, :]
+    low, high = np.minimum(receiver, other), np.maximum(receiver, other)
+    pair = low * count - low * (low + 1) // 2 + (high - low - 1)  # position of (low, high) in _upper_pairs
+    below, above = other > receiver, other < receiver
+    index_of = np.where(below, pair, np.where(above, pairs + pair, 2 * pairs))
+    index_against = np.where(below, pairs + pair, np.where(above, pair, 2 * pairs))
+    draws = np.arange(batch)
+    return ((index_of[:, :, None] * batch + draws).transpose(2, 0, 1),
+            (index_against[:, :, None] * batch + draws).transpose(2, 0, 1))
 
 
 def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
@@ -254,9 +257,9 @@ def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Utilities:
-    """What a challenge between i and j is worth to row actor i (exponent ``r_i``), ``d = |x_i - x_j|/Δ``.
+    """What a challenge between i and j is worth to receiver i (exponent ``r_i``), ``d = |x_i - x_j|/Δ``.
 
-    ``baseline = U_s - Q U_sq`` and ``stake = U_s - U_f``, both ``(B, N, N)``: U_s and U_f
+    ``baseline = U_s - Q U_sq`` and ``stake = U_s - U_f``, both ``(B, R, N)``: U_s and U_f
     depend on the pair and the perspective only, so i challenging j and j challenging i
     share them. With every r = 1 (``exponent=None``) the utilities are linear in d:
     ``U_s = 2d``, ``U_f = -2d``, ``U_sq = 0``.
@@ -285,7 +288,7 @@ class _Utilities:
     def expected(self, success_probability: np.ndarray, target_salience: np.ndarray,
                  challenger_to_median: np.ndarray) -> np.ndarray:
         """``EU = s (P U_s + (1-P) U_f) + (1-s) U_s - Q U_sq - (1-Q)(T U_b + (1-T) U_w)``
-        written as ``U_s - Q U_sq - s (1-P)(U_s - U_f) - ...``; arguments broadcast to ``(B, N, N)``."""
+        written as ``U_s - Q U_sq - s (1-P)(U_s - U_f) - ...``; arguments broadcast to ``(B, R, N)``."""
         value = 1.0 - success_probability
         value *= target_salience
         value *= self.stake
@@ -315,47 +318,61 @@ def _unsort(order: np.ndarray, values: np.ndarray) -> np.ndarray:
 class _SortedRound:
     """One round's inputs with each draw's actors in ascending order of position.
 
-    ``order[b]`` lists the original indices in that order; ``to_median = |x - μ|/Δ``.
+    ``order[b]`` lists the original indices in that order; ``to_median = |x - μ|/Δ``;
+    ``splits`` are the midpoint splits of :func:`_midpoint_splits`, shared by both
+    probability grids of the round.
     """
 
     order: np.ndarray
     position: np.ndarray
     salience: np.ndarray
     weight: np.ndarray
+    delta: np.ndarray
     to_median: np.ndarray
-    geometry: _Geometry
+    splits: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray,
            median: np.ndarray) -> _SortedRound:
         order = np.argsort(position, axis=1, kind="stable")
         ordered = _arrange(position, order)
-        return cls(order, ordered, _arrange(salience, order), _arrange(weight, order),
-                   np.abs(ordered - median[:, None]) / delta[:, None], _geometry(ordered, delta))
+        return cls(order, ordered, _arrange(salience, order), _arrange(weight, order), delta,
+                   np.abs(ordered - median[:, None]) / delta[:, None], _midpoint_splits(ordered, delta))
 
-    def success(self, exponent: np.ndarray | None, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
-        """``P(i, j)`` in this order; ``exponent`` sorted too (None: every r = 1)."""
-        return _probability(*_support(self.geometry, self.weight, exponent), rule)
+    def pair_probability(self, exponent: np.ndarray | None, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
+        """:func:`_pair_probability` with sorted ``exponent (B, N)`` (None: every r = 1)."""
+        return _pair_probability(_prefix_sums(self.position, self.delta, self.weight, exponent), self.splits, rule)
+
+    def challenges(self, values: np.ndarray, exponent: np.ndarray | None, rows: slice,
+                   options: EUMOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """For receivers i in ``rows``: ``(attack, defence, distance)``, each ``(B, R, N)``:
+        ``attack[b,i,j] = EU_i(i→j)``, ``defence[b,i,j] = EU_i(j→i)``, ``|x_i - x_j|/Δ``."""
+        distance = np.abs(self.position[:, rows, None] - self.position[:, None, :])
+        distance /= self.delta[:, None, None]
+        utilities = _Utilities.seen_by_rows(distance, None if exponent is None else exponent[:, rows],
+                                            options.status_quo_probability)
+        index_of, index_against = _pair_lookup(rows, self.position.shape[1], self.position.shape[0])
+        flat = values.T.ravel()
+        attack = utilities.expected(np.take(flat, index_of), self.salience[:, None, :],
+                                    self.to_median[:, rows, None])
+        defence = utilities.expected(np.take(flat, index_against), self.salience[:, rows, None],
+                                     self.to_median[:, None, :])
+        return attack, defence, distance
 
     def risk_exponents(self, options: EUMOptions) -> np.ndarray:
         """Step 5, sorted: each actor's danger ``D_a = Σ_(o≠a) EU_a(o→a)`` with every r = 1."""
-        utilities = _Utilities.seen_by_rows(self.geometry.distance, None, options.status_quo_probability)
-        success = self.success(None, options.probability)
-        defence = utilities.expected(np.swapaxes(success, 1, 2), self.salience[:, :, None], self.to_median[:, None, :])
-        danger = defence.sum(axis=2) - np.diagonal(defence, axis1=1, axis2=2)
+        batch, count = self.position.shape
+        values = self.pair_probability(None, options.probability)
+        danger = np.empty((count, batch)).T
+        for rows in _row_blocks(batch, count):
+            _, defence, _ = self.challenges(values, None, rows, options)
+            receivers = np.arange(rows.stop - rows.start)
+            danger[:, rows] = defence.sum(axis=2) - defence[:, receivers, receivers + rows.start]
         high = danger.max(axis=1, keepdims=True)
         low = danger.min(axis=1, keepdims=True)
         spread = high - low
         relative = np.where(spread > 0, (2.0 * danger - high - low) / np.where(spread > 0, spread, 1.0), 0.0)
         return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
-
-    def challenges(self, exponent: np.ndarray | None, options: EUMOptions) -> tuple[np.ndarray, np.ndarray]:
-        """``(attack, defence)`` sorted: ``attack[b,i,j] = EU_i(i→j)``, ``defence[b,i,j] = EU_i(j→i)``."""
-        utilities = _Utilities.seen_by_rows(self.geometry.distance, exponent, options.status_quo_probability)
-        success = self.success(exponent, options.probability)
-        attack = utilities.expected(success, self.salience[:, None, :], self.to_median[:, :, None])
-        defence = utilities.expected(np.swapaxes(success, 1, 2), self.salience[:, :, None], self.to_median[:, None, :])
-        return attack, defence
 
 
 def probability_of_success(
@@ -370,11 +387,14 @@ def probability_of_success(
     ``position, weight (= capability x salience), risk_exponent: (B, N)`` (None means
     every exponent is 1); ``delta: (B,)``. O(N² log N) per draw (see the module doc).
     """
+    batch, count = position.shape
     order = np.argsort(position, axis=1, kind="stable")
-    geometry = _geometry(_arrange(position, order), delta)
+    ordered = _arrange(position, order)
     exponent = None if risk_exponent is None else _arrange(risk_exponent, order)
-    support = _support(geometry, _arrange(weight, order), exponent)
-    return _unsort(order, _probability(*support, probability))
+    prefix = _prefix_sums(ordered, delta, _arrange(weight, order), exponent)
+    values = _pair_probability(prefix, _midpoint_splits(ordered, delta), probability)
+    index_of, _ = _pair_lookup(slice(0, count), count, batch)
+    return _unsort(order, np.take(values.T.ravel(), index_of))
 
 
 def risk_exponents(
@@ -399,7 +419,10 @@ def _challenge_grids(
     ``attack[b,i,j] = EU_i(i→j)`` and ``defence[b,i,j] = EU_i(j→i)``."""
     state = _SortedRound.of(position, salience, weight, delta, median)
     sorted_exponent = None if exponent is None else _arrange(exponent, state.order)
-    attack, defence = state.challenges(sorted_exponent, options)
+    values = state.pair_probability(sorted_exponent, options.probability)
+    blocks = [state.challenges(values, sorted_exponent, rows, options)[:2]
+              for rows in _row_blocks(*position.shape)]
+    attack, defence = (np.concatenate([block[side] for block in blocks], axis=1) for side in (0, 1))
     return _unsort(state.order, attack), _unsort(state.order, defence)
 
 
@@ -417,9 +440,11 @@ def _closest(candidate: np.ndarray, key: np.ndarray) -> np.ndarray:
     return candidate & (keyed <= best + 1e-12 * np.maximum(np.abs(best), 1.0))
 
 
-def _offers(position: np.ndarray, weight: np.ndarray, movement: np.ndarray, attack: np.ndarray,
-            defence: np.ndarray, options: EUMOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Step 6 on ``(B, N)`` positions, ``movement = |x_j - x_i|``: ``(new_position, move_kind, move_partner)``.
+def _offers(receiver: np.ndarray, position: np.ndarray, weight: np.ndarray, movement: np.ndarray,
+            attack: np.ndarray, defence: np.ndarray, options: EUMOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 6 for receivers at ``receiver (B, R)`` among all ``position (B, N)``, with
+    ``movement = |x_j - x_i|`` and the challenge grids ``(B, R, N)``: ``(new_position, move_kind,
+    move_partner)``, each ``(B, R)``.
 
     i takes the kind first (confrontation, else compromise, else capitulation), then
     among the offers of that kind the one with the smallest criterion (the movement;
@@ -431,7 +456,7 @@ def _offers(position: np.ndarray, weight: np.ndarray, movement: np.ndarray, atta
     With ``σ = |a/b|``, a compromise moves i to ``x_i + (x_j - x_i) σ``; the published
     code's key ``(|a| x_i + |b| x_j)/(|a| + |b|)`` is ``x_j + (x_i - x_j) σ/(1 + σ)``.
     """
-    own = position[:, :, None]
+    own = receiver[:, :, None]
     other = position[:, None, :]
     different = movement > 0
     concession = np.abs(attack)
@@ -461,7 +486,7 @@ def _offers(position: np.ndarray, weight: np.ndarray, movement: np.ndarray, atta
     partner = np.argmax(tied * (weight[:, None, :] + 1.0), axis=2)
     kind = _KIND_OF_CODE[best_code]
     moved_to = np.take_along_axis(target, partner[:, :, None], axis=2)[:, :, 0]
-    new_position = np.where(kind == NO_MOVE, position, moved_to)
+    new_position = np.where(kind == NO_MOVE, receiver, moved_to)
     return new_position, kind, np.where(kind == NO_MOVE, -1, partner)
 
 
@@ -470,14 +495,22 @@ def eum_round(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One round of offers. Returns ``(new_position, exponent, move_kind, move_partner)``, each ``(B, N)``.
 
-    Works with each draw's actors sorted by position and puts the results back in the
-    original order (partners as original indices).
+    Works with each draw's actors sorted by position, receivers in blocks of
+    :func:`_row_blocks`, and puts the results back in the original order (partners as
+    original indices).
     """
+    batch, count = position.shape
     state = _SortedRound.of(position, salience, weight, delta, weighted_median(position, weight))
     exponent = state.risk_exponents(options)
-    attack, defence = state.challenges(exponent, options)
-    movement = state.geometry.distance * delta[:, None, None]
-    new_position, kind, partner = _offers(state.position, state.weight, movement, attack, defence, options)
+    values = state.pair_probability(exponent, options.probability)
+    new_position = np.empty_like(state.position)
+    kind = np.empty(state.position.shape, dtype=np.int8)
+    partner = np.empty(state.position.shape, dtype=np.intp)
+    for rows in _row_blocks(batch, count):
+        attack, defence, distance = state.challenges(values, exponent, rows, options)
+        new_position[:, rows], kind[:, rows], partner[:, rows] = _offers(
+            state.position[:, rows], state.position, state.weight, distance * delta[:, None, None], attack, defence,
+            options)
     original_partner = np.where(partner >= 0, np.take_along_axis(state.order, np.maximum(partner, 0), axis=1), -1)
     return tuple(_unsort(state.order, values) for values in (new_position, exponent, kind, original_partner))
 
