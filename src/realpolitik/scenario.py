@@ -8,7 +8,10 @@ Values on the native scales:
 * ``capability``: the actor's clout, any non-negative number (only ratios matter),
   optionally overridden per issue.
 
-Every number may carry a one-line ``*_rationale`` (its source or reasoning).
+Every number may carry a one-line ``*_rationale`` (its source or reasoning), and
+position, salience and capability a standard deviation (``*_sd``), written in YAML
+as ``position: 30 ± 10`` (or ``30 +- 10``, ``30 +/- 10``); values without one take the
+scenario-wide default noise model of :class:`Uncertainty` (used by Monte Carlo runs).
 An actor without a stance on an issue does not take part in that issue.
 
 Validation never stops at the first problem: :func:`load_scenario_dict` collects
@@ -18,11 +21,12 @@ every problem, each located by file, row, actor, issue and field, and raises one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
 #: Largest scenario accepted; the expected-utility round costs O(N^2 log N).
 MAX_ACTORS = 20_000
@@ -68,6 +72,37 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
 
 
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+#: ``value ± sd`` (also ``+-`` and ``+/-``), e.g. ``30 ± 10``.
+UNCERTAIN_NUMBER = re.compile(rf"^\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*$")
+
+
+def _uncertain(description: str) -> WithJsonSchema:
+    """The JSON Schema of a number that may be written ``value ± sd``."""
+    return WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": UNCERTAIN_NUMBER.pattern}],
+                           "description": description + " A number, or 'value ± sd' (also '+-', '+/-')."})
+
+
+def _split_uncertain(data: Any, fields: dict[str, str]) -> Any:
+    """Turn each ``field: "value ± sd"`` of a mapping into ``field: value`` and ``sd_field: sd``.
+
+    ``fields`` maps a value field to its standard-deviation field. Anything else is left
+    for validation to judge (a malformed string is then reported as not a number).
+    """
+    if not isinstance(data, dict):
+        return data
+    result = dict(data)
+    for name, sd_name in fields.items():
+        match = UNCERTAIN_NUMBER.match(result[name]) if isinstance(result.get(name), str) else None
+        if match is None:
+            continue
+        if result.get(sd_name) is not None:
+            raise ValueError(f"{name} is written '{result[name]}' and {sd_name} is given as well: give the "
+                             "standard deviation once")
+        result[name], result[sd_name] = float(match.group(1)), float(match.group(2))
+    return result
+
+
 class Issue(_Strict):
     """One negotiated issue on a numeric scale with labelled anchors."""
 
@@ -97,17 +132,30 @@ class Issue(_Strict):
 class Stance(_Strict):
     """An actor's position on one issue and how much it cares about it."""
 
-    position: float
-    salience: float = Field(description="0..100")
+    position: Annotated[float, _uncertain("On the issue's scale.")]
+    salience: Annotated[float, _uncertain("0..100.")]
+    position_sd: float | None = Field(None, ge=0, description="Standard deviation of the position (scale units).")
+    salience_sd: float | None = Field(None, ge=0, description="Standard deviation of the salience (points).")
     position_rationale: str | None = None
     salience_rationale: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_uncertain_numbers(cls, data: Any) -> Any:
+        return _split_uncertain(data, {"position": "position_sd", "salience": "salience_sd"})
 
 
 class IssueCapability(_Strict):
     """A per-issue override of an actor's capability."""
 
-    value: float = Field(ge=0)
+    value: Annotated[float, Field(ge=0), _uncertain("Capability on this issue, >= 0.")]
+    capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the value.")
     rationale: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_uncertain_numbers(cls, data: Any) -> Any:
+        return _split_uncertain(data, {"value": "capability_sd"})
 
 
 class Actor(_Strict):
@@ -115,14 +163,31 @@ class Actor(_Strict):
 
     name: str = Field(min_length=1)
     title: str | None = None
-    capability: float = Field(ge=0, description="Clout; only ratios between actors matter.")
+    capability: Annotated[float, Field(ge=0), _uncertain("Clout, >= 0; only ratios between actors matter.")]
+    capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the capability.")
     capability_rationale: str | None = None
     capability_by_issue: dict[str, IssueCapability] = Field(default_factory=dict)
     stances: dict[str, Stance] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _split_uncertain_numbers(cls, data: Any) -> Any:
+        return _split_uncertain(data, {"capability": "capability_sd"})
+
     def capability_on(self, issue: str) -> float:
         override = self.capability_by_issue.get(issue)
         return self.capability if override is None else override.value
+
+
+class Uncertainty(_Strict):
+    """The scenario-wide default noise model: the standard deviation of every value that
+    gives no ``*_sd`` of its own. A scenario without this block gets these defaults."""
+
+    position_sd_percent_of_scale: float = Field(
+        5.0, ge=0, le=100, description="Standard deviation of positions, in percent of each issue's scale width.")
+    salience_sd: float = Field(10.0, ge=0, le=100, description="Standard deviation of saliences, in points of 0..100.")
+    capability_sd_percent: float = Field(
+        10.0, ge=0, le=1000, description="Standard deviation of capabilities, in percent of the value.")
 
 
 class Scenario(_Strict):
@@ -135,6 +200,8 @@ class Scenario(_Strict):
     sources: list[str] = Field(default_factory=list)
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
+    uncertainty: Uncertainty | None = Field(
+        None, description="Default noise model for Monte Carlo runs (see Uncertainty); documented defaults if absent.")
 
     def issue(self, name: str) -> Issue:
         for issue in self.issues:

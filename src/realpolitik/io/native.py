@@ -15,8 +15,10 @@ Layout (see ``docs/scenario-format.md`` and ``realpolitik schema`` for the JSON 
         stances:
           ceasefire: {position: 20, salience: 90, position_rationale: "..."}
 
-Problems are reported with the line of the actor, stance or issue they concern.
-Writing back is lossless: ``read(write(s)) == s``.
+A value may carry its uncertainty as ``position: 30 ± 10`` (also ``30 +- 10``); see
+:mod:`realpolitik.scenario`. Problems are reported with the line of the actor, stance
+or issue they concern. Writing back is lossless: ``read(write(s)) == s``, with standard
+deviations written in the same ``value ± sd`` form.
 """
 
 from __future__ import annotations
@@ -116,9 +118,28 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     return _tidy(scenario.model_dump(exclude_none=True))
 
 
+def _number_text(value: float | int) -> str:
+    """A number as the shortest text that reads back to the same float."""
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _fold_uncertain(entry: dict[str, Any], fields: dict[str, str]) -> None:
+    """Write each value that has a standard deviation as ``"value ± sd"``, in place."""
+    for name, sd_name in fields.items():
+        if sd_name in entry:
+            entry[name] = f"{_number_text(entry[name])} ± {_number_text(entry.pop(sd_name))}"
+
+
 def dump_native(scenario: Scenario) -> str:
-    """The scenario as native YAML text."""
-    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+    """The scenario as native YAML text; values with a standard deviation as ``value ± sd``."""
+    data = scenario_to_dict(scenario)
+    for actor in data["actors"]:
+        _fold_uncertain(actor, {"capability": "capability_sd"})
+        for override in actor.get("capability_by_issue", {}).values():
+            _fold_uncertain(override, {"value": "capability_sd"})
+        for stance in actor.get("stances", {}).values():
+            _fold_uncertain(stance, {"position": "position_sd", "salience": "salience_sd"})
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 def write_native(scenario: Scenario, path: Path) -> None:

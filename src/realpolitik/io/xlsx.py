@@ -3,19 +3,23 @@
 One sheet per kind of thing, a header row, then one row per entry:
 
 ``Scenario`` (optional)
-    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``
-    and one ``source`` row per source.
+    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``,
+    one ``source`` row per source, and optionally the default noise model as rows
+    ``uncertainty.position_sd_percent_of_scale``, ``uncertainty.salience_sd``,
+    ``uncertainty.capability_sd_percent``.
 ``Issues``
     ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | description``;
     ``anchors`` one per line within the cell (``0 = no ceasefire``, new line,
     ``25 = limited moratoria``, ...); in a cell without line breaks ``;`` separates them.
 ``Actors``
-    ``name | title | capability | capability_rationale``.
+    ``name | title | capability | capability_sd | capability_rationale``.
 ``Stances``
-    ``actor | issue | position | salience | position_rationale | salience_rationale``
+    ``actor | issue | position | position_sd | salience | salience_sd | position_rationale | salience_rationale``
     (salience 0..100; leave an actor out of an issue by giving it no row).
 ``Capability overrides`` (optional)
-    ``actor | issue | capability | rationale``.
+    ``actor | issue | capability | capability_sd | rationale``.
+
+The ``*_sd`` columns (standard deviations, for Monte Carlo runs) may be left out or empty.
 
 Only ``name`` columns and the numbers are required; the others may be left empty or
 left out. ``docs/examples/ukraine-2025-03.xlsx`` is a filled-in example, written by
@@ -40,9 +44,10 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "Scenario": ("field", "value"),
     "Issues": ("name", "title", "scale_min", "scale_max", "anchors", "status_quo", "status_quo_rationale",
                "description"),
-    "Actors": ("name", "title", "capability", "capability_rationale"),
-    "Stances": ("actor", "issue", "position", "salience", "position_rationale", "salience_rationale"),
-    "Capability overrides": ("actor", "issue", "capability", "rationale"),
+    "Actors": ("name", "title", "capability", "capability_sd", "capability_rationale"),
+    "Stances": ("actor", "issue", "position", "position_sd", "salience", "salience_sd", "position_rationale",
+                "salience_rationale"),
+    "Capability overrides": ("actor", "issue", "capability", "capability_sd", "rationale"),
 }
 REQUIRED = {
     "Issues": ("name",),
@@ -50,7 +55,11 @@ REQUIRED = {
     "Stances": ("actor", "issue", "position", "salience"),
     "Capability overrides": ("actor", "issue", "capability"),
 }
-NUMBERS = {"scale_min", "scale_max", "status_quo", "capability", "position", "salience"}
+NUMBERS = {"scale_min", "scale_max", "status_quo", "capability", "position", "salience", "capability_sd",
+           "position_sd", "salience_sd"}
+#: Rows of sheet ``Scenario`` that set the default noise model, and the field each sets.
+UNCERTAINTY_ROWS = {f"uncertainty.{name}": name
+                    for name in ("position_sd_percent_of_scale", "salience_sd", "capability_sd_percent")}
 
 
 def _text(value: Any) -> str | None:
@@ -144,6 +153,8 @@ def read_xlsx(path: Path) -> Scenario:
             data[field] = _text(record.get("value"))
         elif field == "source" and _text(record.get("value")):
             data.setdefault("sources", []).append(_text(record.get("value")))
+        elif field in UNCERTAINTY_ROWS and _text(record.get("value")) is not None:
+            data.setdefault("uncertainty", {})[UNCERTAINTY_ROWS[field]] = record.get("value")
     issues = []
     for number, record in sheets["Issues"]:
         name = _name(record["name"])
@@ -162,6 +173,7 @@ def read_xlsx(path: Path) -> Scenario:
         name = _name(record["name"])
         rows.setdefault(("actor", name), (f"{label}, sheet 'Actors'", number))
         actor = {"name": name, "title": _text(record.get("title")), "capability": record.get("capability"),
+                 "capability_sd": record.get("capability_sd"),
                  "capability_rationale": _text(record.get("capability_rationale")), "stances": {},
                  "capability_by_issue": {}}
         actor_list.append(actor)
@@ -181,10 +193,12 @@ def read_xlsx(path: Path) -> Scenario:
             if target == "stances":
                 rows[("stance", actor_name, issue_name)] = (where, number)
                 entry = {"position": record["position"], "salience": record["salience"],
+                         "position_sd": record.get("position_sd"), "salience_sd": record.get("salience_sd"),
                          "position_rationale": _text(record.get("position_rationale")),
                          "salience_rationale": _text(record.get("salience_rationale"))}
             else:
-                entry = {"value": record["capability"], "rationale": _text(record.get("rationale"))}
+                entry = {"value": record["capability"], "capability_sd": record.get("capability_sd"),
+                         "rationale": _text(record.get("rationale"))}
             actors[actor_name][target][issue_name] = {k: v for k, v in entry.items() if v is not None}
     if problems:
         raise ScenarioError(problems)
@@ -203,13 +217,15 @@ def workbook_bytes(scenario: Scenario) -> bytes:
     workbook.remove(workbook.active)
     content: dict[str, list[tuple]] = {
         "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "description")]
-        + [("source", source) for source in scenario.sources],
+        + [("source", source) for source in scenario.sources]
+        + [(row, getattr(scenario.uncertainty, name)) for row, name in UNCERTAINTY_ROWS.items()
+           if scenario.uncertainty is not None],
         "Issues": [(i.name, i.title, i.scale_min, i.scale_max, _format_anchors(i.anchors), i.status_quo,
                     i.status_quo_rationale, i.description) for i in scenario.issues],
-        "Actors": [(a.name, a.title, a.capability, a.capability_rationale) for a in scenario.actors],
-        "Stances": [(a.name, issue, s.position, s.salience, s.position_rationale, s.salience_rationale)
-                    for a in scenario.actors for issue, s in a.stances.items()],
-        "Capability overrides": [(a.name, issue, o.value, o.rationale)
+        "Actors": [(a.name, a.title, a.capability, a.capability_sd, a.capability_rationale) for a in scenario.actors],
+        "Stances": [(a.name, issue, s.position, s.position_sd, s.salience, s.salience_sd, s.position_rationale,
+                     s.salience_rationale) for a in scenario.actors for issue, s in a.stances.items()],
+        "Capability overrides": [(a.name, issue, o.value, o.capability_sd, o.rationale)
                                  for a in scenario.actors for issue, o in a.capability_by_issue.items()],
     }
     for sheet, records in content.items():
