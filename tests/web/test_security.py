@@ -47,6 +47,22 @@ def test_serve_refuses_a_public_bind_without_a_token(cli, monkeypatch):
     assert started == [("0.0.0.0", 8123), ("192.168.0.5", 8000), ("127.0.0.1", 8000)]
 
 
+def test_a_loopback_server_answers_only_requests_addressed_to_loopback(run_store, monkeypatch, cli):
+    app = create_app(str(run_store), allowed_hosts=["127.0.0.1", "localhost"])
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/api/meta").status_code == 200
+        assert client.get("/api/meta", headers={"Host": "attacker.example"}).status_code == 400
+    created = []
+    monkeypatch.setattr("uvicorn.run", lambda application, **kwargs: created.append(application))
+    assert cli("serve").exit_code == 0
+    assert cli("serve", "--host", "0.0.0.0", "--token", TOKEN).exit_code == 0
+    loopback, public = created
+    with TestClient(loopback, base_url="http://evil.example") as client:
+        assert client.get("/").status_code == 400
+    with TestClient(public, base_url="http://203.0.113.9:8000") as client:
+        assert client.get("/api/meta", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
 def test_large_bodies_are_refused_whether_announced_or_streamed(client):
     body = b"x" * (6 * 2**20)
     announced = client.post("/api/scenarios/validate", content=body, headers={"Content-Type": "application/json"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -69,6 +70,16 @@ def test_unsupported_types_aliases_and_empty_files(client):
     sheets = client.post("/api/scenarios/import", files={"file": ("w.xlsx", buffer.getvalue())})
     assert sheets.status_code == 422
     assert "has no sheet 'Issues'" in sheets.json()["problems"][0]["text"]
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(client):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"A" * (65 * 2**20))
+    assert len(buffer.getvalue()) < 2**20
+    response = client.post("/api/scenarios/import", files={"file": ("bomb.xlsx", buffer.getvalue())})
+    assert response.status_code == 422
+    assert "unpacks to 68 MB, more than the 64 MiB accepted" in response.json()["problems"][0]["text"]
 
 
 @pytest.mark.parametrize("given, kept", [

@@ -35,7 +35,10 @@ def serve(
                          f"give --token or set {TOKEN_VARIABLE} (or listen on 127.0.0.1)")
     if token is not None and len(token) < 16:
         raise UsageError("the token must be at least 16 characters long")
-    application = create_app(db, token)
+    # Without a token the server trusts whoever can reach it, so it answers only requests
+    # addressed to loopback names (no DNS rebinding from a web page).
+    loopback_names = ["127.0.0.1", "localhost", "::1", "[::1]", host.strip("[]")]
+    application = create_app(db, token, allowed_hosts=None if token else loopback_names)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"realpolitik workbench on http://{shown}:{port}/ (runs in {database_url(db)})"
                   + ("; API calls need the token" if token else ""), highlight=False)

@@ -7,6 +7,7 @@ import threading
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from realpolitik import __version__
 from realpolitik.store import open_store
@@ -21,11 +22,13 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 
 def create_app(db: str | None = None, token: str | None = None,
-               max_request_bytes: int = MAX_REQUEST_BYTES) -> FastAPI:
+               max_request_bytes: int = MAX_REQUEST_BYTES, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`), opened now.
 
     With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``).
-    Request bodies larger than ``max_request_bytes`` are refused with 413.
+    Request bodies larger than ``max_request_bytes`` are refused with 413. With
+    ``allowed_hosts``, requests naming any other host are refused with 400, so a web
+    page cannot reach a loopback server by pointing its own domain at 127.0.0.1.
     """
     app = FastAPI(
         title="realpolitik workbench",
@@ -56,4 +59,6 @@ def create_app(db: str | None = None, token: str | None = None,
         return response
 
     app.add_middleware(RequestSizeLimit, limit=max_request_bytes)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     return app

@@ -9,9 +9,11 @@ uploaded file, not the folder.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import yaml
@@ -19,6 +21,8 @@ import yaml
 from realpolitik.io import load_scenario
 from realpolitik.scenario import Problem, Scenario, ScenarioError
 
+#: Largest total size an uploaded workbook may unpack to (an .xlsx is a zip archive).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 #: The file types the web app imports.
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 NATIVE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -48,6 +52,18 @@ def _refuse_yaml_aliases(content: bytes, name: str) -> None:
         return  # the reader reports these with their line
 
 
+def _refuse_zip_bombs(content: bytes, name: str) -> None:
+    """Refuse a workbook that would unpack to more than :data:`MAX_UNPACKED_BYTES`."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # the reader reports it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ScenarioError([Problem(f"unpacks to {unpacked / 1e6:.0f} MB, more than the "
+                                     f"{MAX_UNPACKED_BYTES // 2**20} MiB accepted", file=name)])
+
+
 def parse_upload(filename: str | None, content: bytes) -> Scenario:
     """The scenario in an uploaded file; :class:`ScenarioError` naming the file if it is not a valid one."""
     name = upload_name(filename)
@@ -59,6 +75,8 @@ def parse_upload(filename: str | None, content: bytes) -> Scenario:
         raise ScenarioError([Problem("is empty", file=name)])
     if suffix in NATIVE_SUFFIXES:
         _refuse_yaml_aliases(content, name)
+    if suffix == ".xlsx":
+        _refuse_zip_bombs(content, name)
     with tempfile.TemporaryDirectory(prefix="realpolitik-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
