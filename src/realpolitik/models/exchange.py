@@ -64,6 +64,13 @@ exchanges of equal gain are rare in continuous data but common in hand-made tabl
 (repeated saliences); ``tie_break`` says how they are resolved. Because the
 candidates are listed in actor order, a trajectory is invariant to the order of
 actors only when no two candidate exchanges tie.
+
+Agreement with the peer: with ``PRESETS["decide-2022"]`` the two agree to 1e-13
+until the peer meets an exact tie or an outcome lying exactly on a demander's
+position. It decides both by the rounding error of its 28-digit decimal arithmetic
+(ties are ordered by it, and the outcome counts as on one side or the other by it);
+here a tie goes to the first candidate and such an outcome counts as on the position.
+From there the trajectories part (by several points after ten rounds on cop21).
 """
 
 from __future__ import annotations
@@ -122,7 +129,8 @@ class ExchangeOptions(BaseModel):
         "enumeration_order",
         description="Exchanges of exactly equal gain: the first in the candidate list goes first "
         "('enumeration_order'), or a seeded fair coin decides between the two best ('coin_flip', the "
-        "peer's default, reproduced move for move, its queue handling included).",
+        "peer's default, its queue handling included: the loser waits at the back, and when the first "
+        "wins the runner-up is queued twice).",
     )
     seed: int = Field(0, description="Seed of the coin used by tie_break='coin_flip'.")
 
@@ -133,10 +141,10 @@ class ExchangeOptions(BaseModel):
         return self
 
 
-#: Named option sets. "decide-2022" reproduces ``decide-exchange-model`` 2022.1.28 with ties
-#: taken in candidate order (its ``ALLOW_RANDOM = False``); "decide-2022-coin" reproduces its
-#: default, ties settled by a coin (the seed given here matches ``random.seed(0)`` in the peer);
-#: "stokman-van-oosten-1994" is the single round of the original chapter, read at the votes.
+#: Named option sets. "decide-2022" follows ``decide-exchange-model`` 2022.1.28, exact ties taken
+#: in candidate order; "decide-2022-coin" follows its default, exact ties settled by a coin (the
+#: same coins as ``random.seed(seed)`` there); "stokman-van-oosten-1994" is the single round of the
+#: original chapter, read at the votes, with the self-consistent outcome limit.
 PRESETS: dict[str, ExchangeOptions] = {
     "decide-2022": ExchangeOptions(outcome_limit="decide_2022"),
     "decide-2022-coin": ExchangeOptions(outcome_limit="decide_2022", tie_break="coin_flip", seed=0),
