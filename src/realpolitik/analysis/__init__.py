@@ -1,0 +1,1 @@
+"""Analyses built on the forecasting models: Monte Carlo, leverage, backtests and the like."""

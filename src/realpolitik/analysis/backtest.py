@@ -1,0 +1,284 @@
+"""Backtest the models on DEU III: forecast every issue, compare with what was decided.
+
+Every model runs through the same path as a forecast
+(``realpolitik.forecast.MODELS[name].run_issue``), one issue at a time, with
+weights ``w = capability x salience`` where capability follows a documented rule:
+
+* ``gdp`` (default): the file's GDP row (line 2); it gives the Commission and the
+  Parliament each the figure of the largest member state (4.1, Germany's);
+* ``council-votes``: each member state's weighted votes in the Council under the
+  Treaty of Nice as amended by the accession treaties (Protocol No 36 on
+  transitional provisions, Article 3, TFEU; 352 votes for 28 states, in force
+  from November 2004 to October 2014, and on request to March 2017), with the
+  Commission and the Parliament given the largest member state's votes (29), the
+  same rule as the GDP row. For proposals decided before November 2004, under the
+  earlier weights, it is an approximation;
+* ``equal``: every actor the same.
+
+``salience="equal"`` drops the saliences from the weights (``w = capability``).
+With ``capability="equal", salience="equal"`` the compromise model is the plain
+mean of positions.
+
+Scores per model, over the usable issues (errors ``|forecast - outcome|`` on the
+0..100 scale): mean absolute error, median absolute error, the share of issues
+within 10 points (``|error| <= 10``) and the number of issues, overall, by
+legislative procedure (COD, CNS) and by Council voting rule (QMV, unanimity, ...).
+
+Fitted models (:mod:`realpolitik.analysis.fitted`) are scored leave-one-dossier-out:
+each dossier's forecasts come from a fit on the other dossiers alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, leave_one_group_out
+from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
+from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
+
+CapabilityRule = Literal["gdp", "council-votes", "equal"]
+SalienceRule = Literal["recorded", "equal"]
+CAPABILITY_RULES: tuple[str, ...] = ("gdp", "council-votes", "equal")
+SALIENCE_RULES: tuple[str, ...] = ("recorded", "equal")
+WITHIN = 10.0
+
+#: Council votes under the Treaty of Nice, by DEU III actor code (Protocol No 36 TFEU, Article 3).
+NICE_COUNCIL_VOTES: dict[str, int] = {
+    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13, "be": 12, "cz": 12,
+    "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10, "cr": 7, "dk": 7, "ie": 7, "lt": 7, "sk": 7,
+    "fi": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
+}
+INSTITUTIONS = ("com", "ep")
+
+#: The models run when none are named: every base model, then the fitted ones.
+BASE_MODELS = ("compromise", "median", "nash", "eum:scholz2011", "eum:bdm-pairwise")
+#: Fitted models, by name, with their titles.
+FITTED_MODELS: dict[str, str] = {
+    "ensemble": "Convex combination of " + ", ".join(BASE_MODELS) + " (weights minimise absolute error)",
+    "fitted-capability": "Compromise model with one capability per actor fitted to minimise absolute error",
+}
+DEFAULT_MODELS = (*BASE_MODELS, *FITTED_MODELS)
+LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
+
+
+def capability(issue: Deu3Issue, rule: CapabilityRule) -> np.ndarray:
+    """The capability of each participant of ``issue`` under ``rule``, ``(N,)``."""
+    if rule == "gdp":
+        return issue.arrays.capability
+    if rule == "equal":
+        return np.ones(len(issue.arrays.actors))
+    if rule == "council-votes":
+        largest = max(NICE_COUNCIL_VOTES.values())
+        return np.asarray([largest if actor in INSTITUTIONS else NICE_COUNCIL_VOTES[actor]
+                           for actor in issue.arrays.actors], dtype=float)
+    raise ForecastRequestError(f"unknown capability rule '{rule}' (rules: {', '.join(CAPABILITY_RULES)})")
+
+
+def salience(issue: Deu3Issue, rule: SalienceRule) -> np.ndarray:
+    """The salience (0..1) of each participant of ``issue`` under ``rule``, ``(N,)``."""
+    if rule == "recorded":
+        return issue.arrays.salience
+    if rule == "equal":
+        return np.ones(len(issue.arrays.actors))
+    raise ForecastRequestError(f"unknown salience rule '{rule}' (rules: {', '.join(SALIENCE_RULES)})")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Accuracy over a set of issues."""
+
+    mae: float
+    median_ae: float
+    within_10: float
+    n: int
+
+    @classmethod
+    def of(cls, errors: np.ndarray) -> Scores:
+        errors = np.abs(np.asarray(errors, dtype=float))
+        return cls(float(errors.mean()), float(np.median(errors)), float(np.mean(errors <= WITHIN)), int(errors.size))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mae": self.mae, "median_ae": self.median_ae, "within_10": self.within_10, "n": self.n}
+
+
+@dataclass
+class ModelScores:
+    """One model's forecasts on every issue and their scores."""
+
+    model: str
+    title: str
+    forecasts: np.ndarray
+    overall: Scores
+    by_procedure: dict[str, Scores]
+    by_voting_rule: dict[str, Scores]
+    options: dict[str, Any] = field(default_factory=dict)
+    validation: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "title": self.title,
+            **self.overall.to_dict(),
+            "options": self.options,
+            "validation": self.validation,
+            "by_procedure": {group: scores.to_dict() for group, scores in self.by_procedure.items()},
+            "by_voting_rule": {group: scores.to_dict() for group, scores in self.by_voting_rule.items()},
+            "parameters": self.parameters,
+        }
+
+
+@dataclass
+class Backtest:
+    """Every model's scores on one dataset under one capability and salience rule."""
+
+    dataset: Deu3Dataset
+    capability: str
+    salience: str
+    models: list[ModelScores]
+
+    def model(self, name: str) -> ModelScores:
+        return next(result for result in self.models if result.model == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        issues = self.dataset.issues
+        return {
+            "dataset": "deu3",
+            "data": self.dataset.path,
+            "capability": self.capability,
+            "salience": self.salience,
+            "issues_scored": len(issues),
+            "dossiers": len(self.dataset.dossiers),
+            "skipped_without_outcome": self.dataset.skipped_without_outcome,
+            "skipped_without_positions": self.dataset.skipped_without_positions,
+            "models": [result.to_dict() for result in self.models],
+            # Coverage of Monte Carlo intervals (50/80/95%) belongs here once the models give intervals.
+            "calibration": None,
+            "issues": [
+                {
+                    "issue": issue.name,
+                    "dossier": issue.dossier,
+                    "procedure": issue.procedure,
+                    "voting_rule": issue.voting_rule,
+                    "reference_point": issue.arrays.issue.status_quo,
+                    "outcome": issue.outcome,
+                    "forecasts": {result.model: float(result.forecasts[index]) for result in self.models},
+                }
+                for index, issue in enumerate(issues)
+            ],
+        }
+
+
+def _model_and_preset(name: str) -> tuple[str, str | None]:
+    """``"eum:bdm-pairwise"`` -> ``("eum", "bdm-pairwise")``; ``"nash"`` -> ``("nash", None)``."""
+    model, _, preset = name.partition(":")
+    return model, preset or None
+
+
+def parse_models(names: list[str] | tuple[str, ...]) -> list[str]:
+    """Check model names (``compromise``, ``eum:bdm-pairwise``, ``ensemble``...); raises on unknown ones."""
+    for name in names:
+        if name in FITTED_MODELS:
+            continue
+        model, preset = _model_and_preset(name)
+        if model not in MODELS:
+            known = ", ".join([*MODELS, *FITTED_MODELS])
+            raise ForecastRequestError(f"unknown model '{name}' (models: {known}; a preset as 'eum:bdm-pairwise')")
+        resolve_options(model, preset)
+    return list(dict.fromkeys(names))
+
+
+def forecast_issues(dataset: Deu3Dataset, name: str, capability_rule: CapabilityRule = "gdp",
+                    salience_rule: SalienceRule = "recorded") -> np.ndarray:
+    """A base model's forecast of every issue, ``(I,)``; ``name`` is ``model`` or ``model:preset``."""
+    model, preset = _model_and_preset(name)
+    spec, options = MODELS[model], resolve_options(model, preset)
+    forecasts = np.empty(len(dataset.issues))
+    for index, issue in enumerate(dataset.issues):
+        run = spec.run_issue(issue.arrays.issue, issue.arrays.position[None],
+                             salience(issue, salience_rule)[None], capability(issue, capability_rule)[None], options)
+        forecasts[index] = run.forecast[0]
+    return forecasts
+
+
+def actor_table(dataset: Deu3Dataset, salience_rule: SalienceRule = "recorded") -> tuple[np.ndarray, np.ndarray]:
+    """Every issue over every actor: ``position (I, A)`` (NaN where the actor takes no part)
+    and ``salience (I, A)``, the actors in the order of :data:`realpolitik.io.deu3.ACTORS`."""
+    column = {actor: index for index, actor in enumerate(ACTORS)}
+    position = np.full((len(dataset.issues), len(ACTORS)), np.nan)
+    saliences = np.zeros_like(position)
+    for row, issue in enumerate(dataset.issues):
+        columns = [column[actor] for actor in issue.arrays.actors]
+        position[row, columns] = issue.arrays.position
+        saliences[row, columns] = salience(issue, salience_rule)
+    return position, saliences
+
+
+def _score(name: str, title: str, forecasts: np.ndarray, dataset: Deu3Dataset, **extra: Any) -> ModelScores:
+    outcome = np.asarray([issue.outcome for issue in dataset.issues])
+    errors = forecasts - outcome
+
+    def grouped(key: str) -> dict[str, Scores]:
+        labels = np.asarray([getattr(issue, key) for issue in dataset.issues])
+        return {label: Scores.of(errors[labels == label]) for label in sorted(set(labels.tolist()))}
+
+    return ModelScores(name, title, forecasts, Scores.of(errors), grouped("procedure"), grouped("voting_rule"),
+                       **extra)
+
+
+def _ensemble_scores(dataset: Deu3Dataset, stacked: np.ndarray, outcome: np.ndarray) -> ModelScores:
+    """The convex combination of the base forecasts ``stacked (I, K)``, scored leave-one-dossier-out."""
+    def fit_and_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
+        return ConvexCombination().fit(stacked[train], outcome[train]).predict(stacked[held])
+
+    forecasts = leave_one_group_out([issue.dossier for issue in dataset.issues], fit_and_predict)
+    weights = ConvexCombination().fit(stacked, outcome).weights_
+    return _score("ensemble", FITTED_MODELS["ensemble"], forecasts, dataset, options={"components": list(BASE_MODELS)},
+                  validation=LEAVE_ONE_DOSSIER_OUT,
+                  parameters={"weights_fitted_on_all_issues": dict(zip(BASE_MODELS, weights.tolist()))})
+
+
+def _fitted_capability_scores(dataset: Deu3Dataset, position: np.ndarray, saliences: np.ndarray,
+                              outcome: np.ndarray) -> ModelScores:
+    """The compromise model with fitted capabilities, scored leave-one-dossier-out."""
+    def fit_and_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
+        fitted = FittedCapability().fit(position[train], saliences[train], outcome[train])
+        return fitted.predict(position[held], saliences[held])
+
+    forecasts = leave_one_group_out([issue.dossier for issue in dataset.issues], fit_and_predict)
+    fitted = FittedCapability().fit(position, saliences, outcome)
+    return _score("fitted-capability", FITTED_MODELS["fitted-capability"], forecasts, dataset,
+                  options={"smoothing": fitted.smoothing}, validation=LEAVE_ONE_DOSSIER_OUT,
+                  parameters={"capability_fitted_on_all_issues": dict(zip(ACTORS, fitted.capability_.tolist()))})
+
+
+def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
+                 capability_rule: CapabilityRule = "gdp", salience_rule: SalienceRule = "recorded") -> Backtest:
+    """Forecast every usable issue with every model in ``models`` and score the forecasts."""
+    names = parse_models(models)
+    capability(dataset.issues[0], capability_rule)  # an unknown rule raises here, before any work
+    salience(dataset.issues[0], salience_rule)
+    outcome = np.asarray([issue.outcome for issue in dataset.issues])
+    base: dict[str, np.ndarray] = {}
+
+    def base_forecasts(name: str) -> np.ndarray:
+        if name not in base:
+            base[name] = forecast_issues(dataset, name, capability_rule, salience_rule)
+        return base[name]
+
+    results = []
+    for name in names:
+        if name == "ensemble":
+            stacked = np.column_stack([base_forecasts(component) for component in BASE_MODELS])
+            results.append(_ensemble_scores(dataset, stacked, outcome))
+        elif name == "fitted-capability":
+            results.append(_fitted_capability_scores(dataset, *actor_table(dataset, salience_rule), outcome))
+        else:
+            model, preset = _model_and_preset(name)
+            title = MODELS[model].title + (f" (preset {preset})" if preset else "")
+            options = resolve_options(model, preset).model_dump(mode="json")
+            results.append(_score(name, title, base_forecasts(name), dataset, options=options))
+    return Backtest(dataset, capability_rule, salience_rule, results)
