@@ -90,3 +90,4 @@ from realpolitik.cli import scenario_commands  # noqa: E402,F401
 from realpolitik.cli import store_commands  # noqa: E402,F401
 from realpolitik.cli import report_commands  # noqa: E402,F401
 from realpolitik.cli import web_commands  # noqa: E402,F401
+from realpolitik.cli import backtest_commands  # noqa: E402,F401

@@ -1,0 +1,102 @@
+"""The ``backtest`` command: score the models against observed outcomes; the run is stored (see ``runs``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.table import Table
+
+from realpolitik.analysis.backtest import DEFAULT_MODELS, Backtest, Scores, run_backtest
+from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
+from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.io.deu3 import read_deu3
+
+DATASETS = ("deu3",)
+CITATION = ("Arregui, J. & Perarnaud, C. (2021). A new dataset on legislative decision-making in the European "
+            "Union: the DEU III dataset. Journal of European Public Policy. Data: doi:10.34810/data53")
+
+
+@app.command()
+@guarded
+def backtest(
+    dataset: Annotated[str, typer.Argument(help="The dataset: deu3 (DEU III, 353 EU legislative issues).")],
+    data: Annotated[Path, typer.Option("--data", help="The dataset's file (DEU III: the tab-separated layout "
+                                                      "described in the README).")],
+    models: Annotated[str, typer.Option(help="Comma-separated models; 'model:preset' picks a preset; "
+                                             "'ensemble' and 'fitted-capability' are fitted and scored "
+                                             "leave-one-dossier-out.")] = ",".join(DEFAULT_MODELS),
+    capability: Annotated[Literal["gdp", "council-votes", "equal"], typer.Option(
+        help="Capability of each actor: the file's GDP row, Council votes under the Treaty of Nice, or equal."
+    )] = "gdp",
+    salience: Annotated[Literal["recorded", "equal"], typer.Option(
+        help="Use the recorded saliences in the weights, or leave them out."
+    )] = "recorded",
+    format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Forecast every issue of a dataset of real negotiations and score the forecasts against the outcomes."""
+    if dataset not in DATASETS:
+        raise UsageError(f"unknown dataset '{dataset}' (datasets: {', '.join(DATASETS)})")
+    names = [name.strip() for name in models.split(",") if name.strip()]
+    if not names:
+        raise UsageError("--models names no model")
+    result = run_backtest(read_deu3(data), names, capability, salience)
+    document = result.to_dict()
+    _record_backtest(result, document, db)
+    if format == "json":
+        emit_json(document)
+    else:
+        _print_backtest(result)
+
+
+@store_errors_as_usage
+def _record_backtest(result: Backtest, document: dict, db: str | None) -> None:
+    """Store the run: each model's options, the data file and the rules, and the result document."""
+    from realpolitik.store import database_url, record_run
+
+    parameters = {"dataset": "deu3", "data": result.dataset.path, "capability": result.capability,
+                  "salience": result.salience}
+    run_id = record_run("backtest", None, {model.model: model.options for model in result.models}, document,
+                        parameters=parameters, db=db)
+    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _grouped_table(result: Backtest, title: str, groups: dict[str, dict[str, Scores]]) -> Table:
+    labels = list(next(iter(groups.values())))
+    table = Table(title=title, title_justify="left")
+    table.add_column("model", no_wrap=True)
+    for label in labels:
+        table.add_column(f"{label} (n={groups[result.models[0].model][label].n})", justify="right")
+    for model, scores in groups.items():
+        table.add_row(model, *(f"{scores[label].mae:.2f}" for label in labels))
+    return table
+
+
+def _print_backtest(result: Backtest) -> None:
+    dataset = result.dataset
+    reference = next((model for model in result.models if model.model == "compromise"), None)
+    table = Table(title=f"DEU III backtest: {len(dataset.issues)} issues in {len(dataset.dossiers)} dossiers "
+                        f"({dataset.path}); capability {result.capability}, salience {result.salience}",
+                  title_justify="left")
+    table.add_column("model", no_wrap=True)
+    for column in ("MAE", "Δ MAE", "median AE", "within 10", "n", "fitted"):
+        table.add_column(column, justify="right")
+    for model in result.models:
+        versus = "" if reference is None else f"{model.overall.mae - reference.overall.mae:+.2f}"
+        table.add_row(model.model, f"{model.overall.mae:.2f}", versus, f"{model.overall.median_ae:.2f}",
+                      _share(model.overall.within_10), str(model.overall.n), "LODO" if model.validation else "no")
+    console.print(table)
+    console.print(_grouped_table(result, "MAE by procedure",
+                                 {model.model: model.by_procedure for model in result.models}))
+    console.print(_grouped_table(result, "MAE by Council voting rule",
+                                 {model.model: model.by_voting_rule for model in result.models}))
+    skipped = dataset.skipped_without_outcome + dataset.skipped_without_positions
+    console.print(f"Errors on the 0-100 issue scale; Δ MAE: MAE minus the compromise model's. Fitted models are "
+                  f"scored out of sample (LODO: each dossier forecast by a fit on the other dossiers). {skipped} "
+                  f"issue row(s) without an outcome or a position skipped. Data: {CITATION}", highlight=False)
