@@ -131,6 +131,12 @@ def test_bad_rows_are_located(tmp_path, change, row, actor, issue, field, words)
     assert "input.csv" in str(found) and f"row {row}" in str(found)
 
 
+def test_a_line_that_cannot_be_split(tmp_path):
+    huge = "'#A'\t'" + "x" * 200_000 + "'\t''\n"
+    problems = problems_of(write(tmp_path, GOOD + huge))
+    assert [(p.row, p.field) for p in problems if "cannot be split" in p.message] == [(14, "record type")]
+
+
 def test_salience_above_100_is_refused(tmp_path):
     text = GOOD.replace("\t0.8\t0.5", "\t180\t0.5")
     (found,) = problems_of(write(tmp_path, text))

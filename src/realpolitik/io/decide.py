@@ -107,7 +107,11 @@ def read_decide(path: str | Path) -> Scenario:
     for row, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        cells = _cells(line, delimiter)
+        try:
+            cells = _cells(line, delimiter)
+        except csv.Error as error:
+            reader.problem(f"cannot be split into cells ({error})", row, field_name="record type")
+            continue
         kind = cells[0] if cells else ""
         if kind not in RECORD_TYPES:
             known = ", ".join(f"'{key}' ({name})" for key, name in RECORD_TYPES.items())
