@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 
 from realpolitik import load_scenario
+
+#: With the levers analysis installed, each issue also gets a tornado.
+CHARTS_PER_ISSUE = ["challenges", "positions"] + (["levers"] if importlib.util.find_spec("realpolitik.analysis.levers")
+                                                  else [])
 
 
 def stored_run(cli, *arguments) -> int:
@@ -35,7 +40,7 @@ def test_html_report_is_self_contained_and_complete(cli, tmp_path):
         assert actor.name in html
     assert f"realpolitik runs rerun {run_id}" in html
     figures = embedded_figures(html)
-    assert len(figures) == 2 * len(scenario.issues)
+    assert len(figures) == len(CHARTS_PER_ISSUE) * len(scenario.issues)
     trajectory = figures["issue-0-trajectory"]
     assert {trace["name"] for trace in trajectory["data"]} == set(scenario.issue_arrays("ceasefire").actors)
     assert "Who challenges whom" in figures["issue-0-quadrant"]["layout"]["title"]["text"]
@@ -46,7 +51,7 @@ def test_png_charts_are_written_per_issue(cli, tmp_path):
     result = cli("report", str(run_id), "--png", str(tmp_path / "charts"))
     assert result.exit_code == 0, result.output
     written = sorted(path.name for path in (tmp_path / "charts").iterdir())
-    assert written == ["emissions-challenges.png", "emissions-positions.png"]
+    assert written == sorted(f"emissions-{chart}.png" for chart in CHARTS_PER_ISSUE)
     for name in written:
         assert (tmp_path / "charts" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

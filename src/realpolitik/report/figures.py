@@ -174,20 +174,21 @@ def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict
 
 
 def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: float) -> dict[str, Any]:
-    """The levers tornado: for each lever, the forecast after moving it down and up, around the baseline.
+    """The levers tornado: for each lever, the forecast after stepping it down and up, around the baseline.
 
-    ``levers`` are ``{label, low, high}`` (forecasts after each shift), largest swing first.
+    ``levers`` are ``{label, low, high}`` (the forecasts after the step down and the step
+    up), strongest first; the strongest is drawn at the top.
     """
     ordered = list(reversed(levers))
     labels = [_plain(lever["label"]) for lever in ordered]
     data = [
-        {"type": "bar", "orientation": "h", "name": "shift down", "y": labels, "base": baseline,
+        {"type": "bar", "orientation": "h", "name": "step down", "y": labels, "base": baseline,
          "x": [lever["low"] - baseline for lever in ordered], "marker": {"color": "#60a5fa"},
-         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>shift down</extra>",
+         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>step down</extra>",
          "customdata": [lever["low"] for lever in ordered]},
-        {"type": "bar", "orientation": "h", "name": "shift up", "y": labels, "base": baseline,
+        {"type": "bar", "orientation": "h", "name": "step up", "y": labels, "base": baseline,
          "x": [lever["high"] - baseline for lever in ordered], "marker": {"color": "#f97316"},
-         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>shift up</extra>",
+         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>step up</extra>",
          "customdata": [lever["high"] for lever in ordered]},
     ]
     layout = _base_layout(_plain(f"Levers — {issue_title}"))

@@ -52,8 +52,7 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
     figures[f"{key}-trajectory"] = view["trajectory"]
     figures[f"{key}-quadrant"] = view["quadrant"]
     anchors = " · ".join(f"{escape(point)} {escape(label)}" for point, label in view["anchors"].items())
-    interval = (f"interval {view['interval'][0]:.1f}–{view['interval'][1]:.1f}" if view["interval"]
-                else escape(view["interval_note"] or ""))
+    interval = escape(view["interval_note"] or "")
     status_quo = f" · status quo {view['status_quo']:g}" if view["status_quo"] is not None else ""
     comparison = _table(["model", "forecast", "nearest anchor"],
                         [[row["model_title"], _number(row["forecast"]), row["forecast_anchor"]]

@@ -98,6 +98,7 @@ def _levers_chart(view: dict[str, Any]):
     for trace in traces:
         axes.barh(labels, trace["x"], left=trace["base"], color=trace["marker"]["color"], label=trace["name"])
     axes.axvline(view["forecast"], color=FORECAST_COLOUR, linewidth=2)
+    axes.margins(x=0.08)
     axes.set_xlabel("forecast")
     axes.set_title(f"Levers — {view['title']}", loc="left", fontsize=12)
     axes.legend(fontsize=8, frameon=False)

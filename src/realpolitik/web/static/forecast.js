@@ -33,8 +33,7 @@ async function showIssue() {
     document.getElementById("forecast-model").textContent = issue.model_title + " · " + issue.title;
     document.getElementById("forecast-value").textContent = format(issue.forecast);
     document.getElementById("forecast-anchor").textContent = issue.forecast_anchor;
-    document.getElementById("forecast-interval").textContent = issue.interval
-      ? `interval ${format(issue.interval[0])} – ${format(issue.interval[1])}` : issue.interval_note;
+    document.getElementById("forecast-interval").textContent = issue.interval_note;
     document.getElementById("forecast-scale").textContent =
       (issue.status_quo === null ? "" : `status quo ${format(issue.status_quo)} · `) +
       Object.entries(issue.anchors).map(([point, label]) => `${point} ${label}`).join(" · ");
