@@ -1,0 +1,299 @@
+"""Levers: which single change moves a forecast most, and what-if shocks.
+
+**Sweep** (one at a time). For every issue, every participating actor and every
+attribute, the forecast after a step change of that one number, all else at the
+scenario's values. Steps (:class:`LeverSteps`, defaults):
+
+* position: ± 10% of the issue's scale width, clipped to the scale;
+* salience: ± 10 points, clipped to 0..100;
+* capability (the actor's capability on that issue): × 1.25 and ÷ 1.25.
+
+All 6N changed tables of an issue (plus the unchanged one) go through the model as
+one batch. Levers are ranked by their swing, the larger of the two moves of the
+forecast (a tornado); the strongest single change is the step with the largest move.
+For the compromise model the move has a closed form: shifting actor i's position by
+d moves the forecast by ``d w_i / Σ w`` (``w = c s``).
+
+**Shocks** (what-if). Expressions of :mod:`realpolitik.analysis.expressions` applied in
+the order given; every issue is forecast before and after, and the difference
+reported. A capability shock on one issue becomes a per-issue override, so the
+actor's other issues keep their capability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from realpolitik.analysis.distributed import dask_client, map_in_order
+from realpolitik.analysis.expressions import Shock, parse_shock, valid_range
+from realpolitik.analysis.montecarlo import ValueTable
+from realpolitik.forecast import resolve_options
+from realpolitik.scenario import Issue, Scenario, Uncertainty, load_scenario_dict
+
+ATTRIBUTES = ("position", "salience", "capability")
+
+
+@dataclass(frozen=True)
+class LeverSteps:
+    """The step changes of a sweep."""
+
+    position_percent_of_scale: float = 10.0
+    salience_points: float = 10.0
+    capability_factor: float = 1.25
+
+    def __post_init__(self) -> None:
+        if not (self.position_percent_of_scale > 0 and self.salience_points > 0 and self.capability_factor > 1):
+            raise ValueError("lever steps must be positive, and the capability factor above 1")
+
+    def changed(self, attribute: str, value: float, issue: Issue) -> tuple[float, float]:
+        """``(down, up)``: the value after a step each way, within the valid range."""
+        if attribute == "capability":
+            return value / self.capability_factor, value * self.capability_factor
+        step = (self.position_percent_of_scale / 100.0 * (issue.scale_max - issue.scale_min)
+                if attribute == "position" else self.salience_points)
+        low, high = (issue.scale_min, issue.scale_max) if attribute == "position" else (0.0, 100.0)
+        return max(low, value - step), min(high, value + step)
+
+    def describe(self) -> str:
+        return (f"position ±{self.position_percent_of_scale:g}% of the scale, salience ±{self.salience_points:g} "
+                f"points, capability ×/÷{self.capability_factor:g}")
+
+    def to_dict(self) -> dict[str, float]:
+        return {"position_percent_of_scale": self.position_percent_of_scale,
+                "salience_points": self.salience_points, "capability_factor": self.capability_factor}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One direction of a lever: the changed value, the forecast, and its move from the baseline."""
+
+    value: float
+    forecast: float
+    change: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"value": self.value, "forecast": self.forecast, "change": self.change}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One actor's attribute on one issue, stepped down and up."""
+
+    actor: str
+    attribute: str
+    current: float
+    down: Step
+    up: Step
+
+    @property
+    def swing(self) -> float:
+        """The larger of the two moves of the forecast."""
+        return max(abs(self.down.change), abs(self.up.change))
+
+    def strongest(self) -> tuple[Literal["down", "up"], Step]:
+        """The direction that moves the forecast more (down on a tie)."""
+        return ("up", self.up) if abs(self.up.change) > abs(self.down.change) else ("down", self.down)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"actor": self.actor, "attribute": self.attribute, "current": self.current,
+                "down": self.down.to_dict(), "up": self.up.to_dict(), "swing": self.swing}
+
+
+@dataclass
+class IssueLevers:
+    """Every lever of one issue, strongest first."""
+
+    issue: Issue
+    baseline: float
+    levers: list[Lever]
+
+    def strongest(self) -> Lever | None:
+        """The lever with the largest swing; None when no single step moves the forecast."""
+        return self.levers[0] if self.levers and self.levers[0].swing > 0 else None
+
+    def tied_with_strongest(self) -> list[Lever]:
+        """The other levers whose swing equals the strongest one's (to 1e-9)."""
+        lead = self.strongest()
+        if lead is None:
+            return []
+        return [lever for lever in self.levers[1:] if abs(lever.swing - lead.swing) <= 1e-9 * max(1.0, lead.swing)]
+
+    def sentence(self) -> str:
+        """``"The single change that moves the ... forecast most is ..."`` in words, naming any equally strong."""
+        lever = self.strongest()
+        if lever is None:
+            return f"No single step change moves the {self.issue.name} forecast ({self.baseline:.1f})."
+        direction, step = lever.strongest()
+        text = (f"The single change that moves the {self.issue.name} forecast most is {lever.actor}'s "
+                f"{lever.attribute} {direction} from {lever.current:.4g} to {step.value:.4g}: the forecast goes "
+                f"from {self.baseline:.1f} to {step.forecast:.1f} ({step.change:+.1f}).")
+        ties = self.tied_with_strongest()
+        if ties:
+            named = ", ".join(f"{tie.actor}'s {tie.attribute} {tie.strongest()[0]}" for tie in ties)
+            text += f" Equally strong: {named}."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        lever = self.strongest()
+        strongest = None
+        if lever is not None:
+            direction, step = lever.strongest()
+            strongest = {"actor": lever.actor, "attribute": lever.attribute, "direction": direction,
+                         "from": lever.current, "to": step.value, "forecast": step.forecast, "change": step.change}
+        return {"issue": self.issue.name, "title": self.issue.label, "baseline": self.baseline,
+                "strongest": strongest,
+                "equally_strong": [{"actor": tie.actor, "attribute": tie.attribute} for tie in self.tied_with_strongest()],
+                "sentence": self.sentence(), "levers": [item.to_dict() for item in self.levers]}
+
+
+def sweep_issue(scenario: Scenario, model: str, options: BaseModel, steps: LeverSteps, index: int) -> IssueLevers:
+    """The levers of issue ``index``: one batch of ``1 + 6N`` tables through the model."""
+    table = ValueTable.of(scenario, Uncertainty())
+    columns = table.issues[index]
+    issue = columns.issue
+    changes = []  # (actor, attribute, column, current, down, up)
+    for participant, actor in enumerate(columns.actors):
+        for attribute in ATTRIBUTES:
+            column = int(getattr(columns, attribute)[participant])
+            current = float(table.value[column])
+            changes.append((actor, attribute, column, current, *steps.changed(attribute, current, issue)))
+    rows = np.repeat(table.value[None], 1 + 2 * len(changes), axis=0)
+    for number, (_, _, column, _, down, up) in enumerate(changes):
+        rows[1 + 2 * number, column] = down
+        rows[2 + 2 * number, column] = up
+    forecast = table.issue_forecasts(rows, index, model, options)
+    baseline = float(forecast[0])
+    levers = [Lever(actor, attribute, current,
+                    Step(down, float(forecast[1 + 2 * number]), float(forecast[1 + 2 * number]) - baseline),
+                    Step(up, float(forecast[2 + 2 * number]), float(forecast[2 + 2 * number]) - baseline))
+              for number, (actor, attribute, _, current, down, up) in enumerate(changes)]
+    levers.sort(key=lambda lever: -lever.swing)
+    return IssueLevers(issue, baseline, levers)
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    """What one shock did to one number."""
+
+    shock: str
+    actor: str
+    attribute: str
+    issue: str | None
+    before: float
+    after: float
+    clipped: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"shock": self.shock, "actor": self.actor, "attribute": self.attribute, "issue": self.issue,
+                "before": self.before, "after": self.after, "clipped": self.clipped}
+
+
+def apply_shocks(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[Scenario, list[AppliedChange]]:
+    """The scenario after the shocks, in order, and every number they changed."""
+    data = scenario.model_dump()
+    actors = {actor["name"]: actor for actor in data["actors"]}
+    changes: list[AppliedChange] = []
+
+    def change(shock: Shock, issue: str | None, before: float, attribute: str) -> float:
+        low, high = valid_range(scenario, attribute, issue) if issue else (0.0, float("inf"))
+        wanted = shock.applied_to(before)
+        after = min(max(wanted, low), high)
+        changes.append(AppliedChange(shock.text, shock.actor, attribute, issue, before, after, after != wanted))
+        return after
+
+    for shock in shocks:
+        actor = actors[shock.actor]
+        if shock.attribute in ("position", "salience"):
+            for issue in [shock.issue] if shock.issue else list(actor["stances"]):
+                stance = actor["stances"][issue]
+                stance[shock.attribute] = change(shock, issue, stance[shock.attribute], shock.attribute)
+        elif shock.issue is None:
+            actor["capability"] = change(shock, None, actor["capability"], "capability")
+            for issue, override in actor["capability_by_issue"].items():
+                override["value"] = change(shock, issue, override["value"], "capability")
+        else:
+            override = actor["capability_by_issue"].setdefault(
+                shock.issue, {"value": actor["capability"], "capability_sd": actor["capability_sd"],
+                              "rationale": None})
+            override["value"] = change(shock, shock.issue, override["value"], "capability")
+    return load_scenario_dict(data), changes
+
+
+@dataclass
+class ShockResult:
+    """Every issue's forecast before and after a set of shocks."""
+
+    changes: list[AppliedChange]
+    issues: list[tuple[Issue, float, float]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [item.to_dict() for item in self.changes],
+                "issues": [{"issue": issue.name, "title": issue.label, "baseline": baseline, "shocked": shocked,
+                            "difference": shocked - baseline} for issue, baseline, shocked in self.issues]}
+
+
+def shock_forecasts(scenario: Scenario, model: str, options: BaseModel, shocks: Sequence[Shock]) -> ShockResult:
+    """Forecast every issue of ``scenario`` before and after ``shocks``."""
+    shocked, changes = apply_shocks(scenario, shocks)
+    before, after = (ValueTable.of(item, Uncertainty()) for item in (scenario, shocked))
+    baseline = before.forecasts(before.value[None], model, options)[0]
+    moved = after.forecasts(after.value[None], model, options)[0]
+    return ShockResult(changes, [(columns.issue, float(baseline[index]), float(moved[index]))
+                                 for index, columns in enumerate(before.issues)])
+
+
+@dataclass
+class LeverAnalysis:
+    """The lever sweep of every issue, and the outcome of any shocks."""
+
+    scenario: str
+    model: str
+    preset: str | None
+    options: BaseModel
+    steps: LeverSteps
+    issues: list[IssueLevers]
+    shocks: ShockResult | None
+
+    def issue(self, name: str) -> IssueLevers:
+        return next(item for item in self.issues if item.issue.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "model": self.model, "preset": self.preset,
+                "options": self.options.model_dump(), "steps": self.steps.to_dict(),
+                "issues": [item.to_dict() for item in self.issues],
+                "shocks": self.shocks.to_dict() if self.shocks is not None else None}
+
+
+def analyse_levers(scenario: Scenario, model: str = "eum", options: BaseModel | None = None, *,
+                   preset: str | None = None, steps: LeverSteps | None = None,
+                   shocks: Sequence[str | Shock] = (), client: Any = None,
+                   progress: Callable[[int], None] | None = None) -> LeverAnalysis:
+    """The lever sweep of every issue (one Dask task per issue) and the shocks' outcome.
+
+    ``shocks`` are expressions such as ``"Russia.salience[ceasefire]=40"``; ``client`` is a
+    Dask client (an in-process one is started when None); ``progress(n)`` is called with
+    the number of issues swept so far.
+    """
+    if options is None:
+        options = resolve_options(model, preset)
+    steps = steps or LeverSteps()
+    parsed = [item if isinstance(item, Shock) else parse_shock(item, scenario) for item in shocks]
+    tasks = [(scenario, model, options, steps, index) for index in range(len(scenario.issues))]
+    finished = 0
+
+    def done(_: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished)
+
+    with nullcontext(client) if client is not None else dask_client() as active:
+        issues = map_in_order(active, sweep_issue, tasks, done)
+    outcome = shock_forecasts(scenario, model, options, parsed) if parsed else None
+    return LeverAnalysis(scenario.name, model, preset, options, steps, issues, outcome)
