@@ -14,6 +14,7 @@ from typing import Annotated, Any, Callable
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from realpolitik import __version__
 from realpolitik.forecast import ForecastRequestError
@@ -38,7 +39,7 @@ class UsageError(Exception):
 def fail(problems: list[Problem] | list[str]) -> None:
     """Print each problem on standard error and exit with code 2."""
     for problem in problems:
-        errors.print(f"[bold red]error:[/] {problem}", highlight=False, markup=True, soft_wrap=True)
+        errors.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(USAGE_ERROR)
 
 
@@ -91,3 +92,4 @@ from realpolitik.cli import store_commands  # noqa: E402,F401
 from realpolitik.cli import report_commands  # noqa: E402,F401
 from realpolitik.cli import web_commands  # noqa: E402,F401
 from realpolitik.cli import backtest_commands  # noqa: E402,F401
+from realpolitik.cli import uncertainty_commands  # noqa: E402,F401
