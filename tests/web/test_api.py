@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 
 import pytest
@@ -126,7 +127,11 @@ def test_issue_view_charts_the_stored_numbers(client):
     assert view["challenges"] == expected
     assert view["quadrant"]["data"][0]["x"] == [point["attack"] for point in expected["points"]]
     assert [row["model"] for row in view["comparison"]] == [d["model"] for d in stored["result"]["results"]]
-    assert view["interval"] is None and "not available" in view["interval_note"]
+    if importlib.util.find_spec("realpolitik.analysis.montecarlo"):
+        low, high = view["interval"]
+        assert 0 <= low <= high <= 100 and view["interval_note"].startswith("80% interval")
+    else:
+        assert view["interval"] is None and "not available" in view["interval_note"]
     median = client.get(f"/api/runs/{stored['id']}/issues/territory?model=median").json()
     assert median["model"] == "median" and median["moves"] == []
 

@@ -24,8 +24,21 @@ def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
     return forecasts_document(forecasts, compared="results" in stored.result)
 
 
+def _rerun_backtest(stored: StoredRun) -> dict[str, Any]:
+    """A backtest again: the same data file, models (with their presets), rules and calibration draws."""
+    from realpolitik.analysis.backtest import run_backtest
+    from realpolitik.io.deu3 import read_deu3
+
+    parameters = stored.parameters
+    calibration = ({"calibration_draws": parameters["draws"], "seed": stored.seed} if "draws" in parameters
+                   else {})
+    return run_backtest(read_deu3(parameters["data"]), list(stored.options), parameters["capability"],
+                        parameters["salience"], **calibration).to_dict()
+
+
 #: How to run each kind of stored run again; each returns the run's result document.
-RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {"forecast": _rerun_forecast}
+RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {"forecast": _rerun_forecast,
+                                                               "backtest": _rerun_backtest}
 
 
 def rerun_run(stored: StoredRun) -> dict[str, Any]:
