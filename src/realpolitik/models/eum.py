@@ -46,6 +46,7 @@ against a literal loop implementation (``benchmarks/eum_literal.py``) to 1e-9.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -179,18 +180,28 @@ def _midpoint_splits(position: np.ndarray, delta: np.ndarray) -> tuple[np.ndarra
 def _prefix_sums(position: np.ndarray, delta: np.ndarray, weight: np.ndarray,
                  exponent: np.ndarray | None) -> np.ndarray:
     """``prefix[k, a, b] = Σ_(k' < k) F[b, a, k']`` with ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``,
-    ``(N + 1, N, B)``, voters k sorted: one voter at a time, whole planes of (actors, draws)."""
+    ``(N + 1, N, B)``, voters k sorted.
+
+    F is computed for blocks of voters at a time, then summed one voter at a time by
+    whole-plane additions (numpy's cumsum runs one short row at a time, and is slower).
+    """
     batch, count = position.shape
-    positions = position.T
+    positions, weights = position.T, weight.T
+    exponents = None if exponent is None else exponent.T
     prefix = np.empty((count + 1, count, batch))
     prefix[0] = 0.0
-    for voter in range(count):
-        votes = np.abs(positions - positions[voter])
+    step = max(1, _BLOCK_ELEMENTS // max(1, count * batch))
+    for start in range(0, count, step):
+        voters = slice(start, min(count, start + step))
+        votes = prefix[voters.start + 1:voters.stop + 1]
+        np.subtract(positions[None, :, :], positions[voters, None, :], out=votes)
+        np.abs(votes, out=votes)
         votes /= delta
-        if exponent is not None:
-            np.power(votes, exponent[:, voter], out=votes)
-        votes *= weight[:, voter]
-        np.add(prefix[voter], votes, out=prefix[voter + 1])
+        if exponents is not None:
+            np.power(votes, exponents[voters, None, :], out=votes)
+        votes *= weights[voters, None, :]
+        for voter in range(voters.start, voters.stop):
+            prefix[voter + 1] += prefix[voter]
     return prefix
 
 
@@ -234,20 +245,32 @@ def _pair_probability(prefix: np.ndarray, splits: tuple[np.ndarray, np.ndarray],
     return values
 
 
-def _pair_lookup(rows: slice, count: int, batch: int) -> tuple[np.ndarray, np.ndarray]:
-    """Flat indices into :func:`_pair_probability`'s values of ``P(i, j)`` and ``P(j, i)`` for
-    receivers i in ``rows`` and every j: two ``(B, R, N)`` arrays, draw axis innermost."""
+@functools.lru_cache(maxsize=16)
+def _pair_lookup(start: int, stop: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where :func:`_pair_probability` keeps ``P(i, j)`` and ``P(j, i)``, for receivers i in
+    ``start:stop`` and every j: two ``(R, N)`` arrays of pair indices.
+
+    Pair ``(a, c)``, ``a < c``, is number ``first[a] + c`` of :func:`_upper_pairs`, with
+    ``first[a] = a N - a (a + 1)/2 - a - 1``.
+    """
     pairs = count * (count - 1) // 2
-    receiver = np.arange(rows.start, rows.stop)[:, None]
-    other = np.arange(count)[None, :]
-    low, high = np.minimum(receiver, other), np.maximum(receiver, other)
-    pair = low * count - low * (low + 1) // 2 + (high - low - 1)  # position of (low, high) in _upper_pairs
-    below, above = other > receiver, other < receiver
-    index_of = np.where(below, pair, np.where(above, pairs + pair, 2 * pairs))
-    index_against = np.where(below, pairs + pair, np.where(above, pair, 2 * pairs))
-    draws = np.arange(batch)
-    return ((index_of[:, :, None] * batch + draws).transpose(2, 0, 1),
-            (index_against[:, :, None] * batch + draws).transpose(2, 0, 1))
+    actors = np.arange(count)
+    first = actors * count - actors * (actors + 1) // 2 - actors - 1
+    receiver = actors[start:stop, None]
+    after = first[receiver] + actors  # the pair (i, j) for j > i
+    before = first[None, :] + receiver  # the pair (j, i) for j < i
+    later, earlier = actors > receiver, actors < receiver
+    return (np.where(later, after, np.where(earlier, pairs + before, 2 * pairs)),
+            np.where(later, pairs + after, np.where(earlier, before, 2 * pairs)))
+
+
+def _pair_rows(values: np.ndarray, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(i, j), P(j, i))`` for receivers i in ``rows`` and every j, each ``(B, R, N)`` with the
+    draw axis innermost: whole draw-rows of ``values`` are copied at once."""
+    count = (1 + math.isqrt(1 + 4 * (values.shape[1] - 1))) // 2
+    by_pair = values.T
+    return tuple(np.take(by_pair, index, axis=0).transpose(2, 0, 1)
+                 for index in _pair_lookup(rows.start, rows.stop, count))
 
 
 def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
@@ -351,11 +374,10 @@ class _SortedRound:
         distance /= self.delta[:, None, None]
         utilities = _Utilities.seen_by_rows(distance, None if exponent is None else exponent[:, rows],
                                             options.status_quo_probability)
-        index_of, index_against = _pair_lookup(rows, self.position.shape[1], self.position.shape[0])
-        flat = values.T.ravel()
-        attack = utilities.expected(np.take(flat, index_of), self.salience[:, None, :],
+        success, success_against = _pair_rows(values, rows)
+        attack = utilities.expected(success, self.salience[:, None, :],
                                     self.to_median[:, rows, None])
-        defence = utilities.expected(np.take(flat, index_against), self.salience[:, rows, None],
+        defence = utilities.expected(success_against, self.salience[:, rows, None],
                                      self.to_median[:, None, :])
         return attack, defence, distance
 
@@ -387,14 +409,13 @@ def probability_of_success(
     ``position, weight (= capability x salience), risk_exponent: (B, N)`` (None means
     every exponent is 1); ``delta: (B,)``. O(N² log N) per draw (see the module doc).
     """
-    batch, count = position.shape
+    count = position.shape[1]
     order = np.argsort(position, axis=1, kind="stable")
     ordered = _arrange(position, order)
     exponent = None if risk_exponent is None else _arrange(risk_exponent, order)
     prefix = _prefix_sums(ordered, delta, _arrange(weight, order), exponent)
     values = _pair_probability(prefix, _midpoint_splits(ordered, delta), probability)
-    index_of, _ = _pair_lookup(slice(0, count), count, batch)
-    return _unsort(order, np.take(values.T.ravel(), index_of))
+    return _unsort(order, _pair_rows(values, slice(0, count))[0])
 
 
 def risk_exponents(
