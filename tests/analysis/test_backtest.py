@@ -144,6 +144,19 @@ def test_readme_table_is_what_the_backtest_gives(every_model):
         assert f"{every_model.model(model).overall.mae:.2f}" == mae, model
 
 
+def test_readme_calibration_is_the_benchmarks():
+    """The README's interval calibration is the one written by benchmarks/deu3_backtest.py, for the same
+    models."""
+    results = json.loads((README.parent / "benchmarks" / "results" / "deu3_backtest.json").read_text())
+    section = README.read_text().split("**Interval calibration.**")[1].split("Reading rules")[0]
+    rows = re.findall(r"^\| `([\w:-]+)` \| (\d+)% \| (\d+)% \| (\d+)% \|", section, flags=re.MULTILINE)
+    benchmark = {model["model"]: model for model in results["calibration"]["models"]}
+    assert [model for model, *_ in rows] == list(benchmark)
+    for model, *shares in rows:
+        assert shares == [f"{100 * benchmark[model][f'inside_{level}']:.0f}" for level in (50, 80, 95)], model
+    assert results["calibration"]["draws"] == 200 and results["calibration"]["seed"] == 0
+
+
 def test_fitted_capability_beats_the_baseline_out_of_sample(every_model):
     fitted = every_model.model("fitted-capability")
     assert fitted.validation == "leave-one-dossier-out"

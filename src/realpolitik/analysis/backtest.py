@@ -30,6 +30,7 @@ each dossier's forecasts come from a fit on the other dossiers alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,17 +65,21 @@ DEFAULT_MODELS = (*BASE_MODELS, *FITTED_MODELS)
 LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
 
 
+def actor_capability(actor: str, rule: CapabilityRule, gdp: Mapping[str, float]) -> float:
+    """The capability of ``actor`` (a DEU III code) under ``rule``; ``gdp`` maps actors to the GDP row."""
+    if rule == "gdp":
+        return gdp[actor]
+    if rule == "equal":
+        return 1.0
+    if rule == "council-votes":
+        return float(max(NICE_COUNCIL_VOTES.values()) if actor in INSTITUTIONS else NICE_COUNCIL_VOTES[actor])
+    raise ForecastRequestError(f"unknown capability rule '{rule}' (rules: {', '.join(CAPABILITY_RULES)})")
+
+
 def capability(issue: Deu3Issue, rule: CapabilityRule) -> np.ndarray:
     """The capability of each participant of ``issue`` under ``rule``, ``(N,)``."""
-    if rule == "gdp":
-        return issue.arrays.capability
-    if rule == "equal":
-        return np.ones(len(issue.arrays.actors))
-    if rule == "council-votes":
-        largest = max(NICE_COUNCIL_VOTES.values())
-        return np.asarray([largest if actor in INSTITUTIONS else NICE_COUNCIL_VOTES[actor]
-                           for actor in issue.arrays.actors], dtype=float)
-    raise ForecastRequestError(f"unknown capability rule '{rule}' (rules: {', '.join(CAPABILITY_RULES)})")
+    gdp = dict(zip(issue.arrays.actors, issue.arrays.capability.tolist()))
+    return np.asarray([actor_capability(actor, rule, gdp) for actor in issue.arrays.actors])
 
 
 def salience(issue: Deu3Issue, rule: SalienceRule) -> np.ndarray:
@@ -139,6 +144,7 @@ class Backtest:
     capability: str
     salience: str
     models: list[ModelScores]
+    calibration: dict[str, Any] | None = None
 
     def model(self, name: str) -> ModelScores:
         return next(result for result in self.models if result.model == name)
@@ -155,8 +161,7 @@ class Backtest:
             "skipped_without_outcome": self.dataset.skipped_without_outcome,
             "skipped_without_positions": self.dataset.skipped_without_positions,
             "models": [result.to_dict() for result in self.models],
-            # Coverage of Monte Carlo intervals (50/80/95%) belongs here once the models give intervals.
-            "calibration": None,
+            "calibration": self.calibration,
             "issues": [
                 {
                     "issue": issue.name,
@@ -255,9 +260,41 @@ def _fitted_capability_scores(dataset: Deu3Dataset, position: np.ndarray, salien
                   parameters={"capability_fitted_on_all_issues": dict(zip(ACTORS, fitted.capability_.tolist()))})
 
 
+def _calibration(dataset: Deu3Dataset, names: list[str], capability_rule: CapabilityRule,
+                 salience_rule: SalienceRule, draws: int, seed: int) -> dict[str, Any]:
+    """Coverage of the Monte Carlo intervals of every unfitted model in ``names`` (see
+    :mod:`realpolitik.analysis.calibration`)."""
+    from realpolitik.analysis.calibration import dataset_scenario, interval_coverage
+    from realpolitik.analysis.distributed import dask_client
+    from realpolitik.analysis.montecarlo import INTERVALS, SimulationRequestError, check_draws_and_seed
+    from realpolitik.scenario import Uncertainty
+
+    try:
+        check_draws_and_seed(draws, seed)
+    except SimulationRequestError as error:
+        raise ForecastRequestError(str(error)) from None
+    capabilities = {actor: actor_capability(actor, capability_rule, dataset.gdp) for actor in ACTORS}
+    scenario = dataset_scenario(dataset, capabilities, [salience(issue, salience_rule) for issue in dataset.issues])
+    outcome = np.asarray([issue.outcome for issue in dataset.issues])
+    coverages = []
+    with dask_client() as client:
+        for name in names:
+            if name not in FITTED_MODELS:
+                model, preset = _model_and_preset(name)
+                coverages.append(interval_coverage(scenario, outcome, model, resolve_options(model, preset), draws,
+                                                   seed, client).to_dict() | {"model": name})
+    return {"draws": draws, "seed": seed, "noise": Uncertainty().model_dump(), "levels": list(INTERVALS),
+            "models": coverages}
+
+
 def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
-                 capability_rule: CapabilityRule = "gdp", salience_rule: SalienceRule = "recorded") -> Backtest:
-    """Forecast every usable issue with every model in ``models`` and score the forecasts."""
+                 capability_rule: CapabilityRule = "gdp", salience_rule: SalienceRule = "recorded",
+                 calibration_draws: int = 0, seed: int = 0) -> Backtest:
+    """Forecast every usable issue with every model in ``models`` and score the forecasts.
+
+    With ``calibration_draws > 0``, also the coverage of each unfitted model's Monte Carlo
+    intervals (that many draws per issue, from ``seed``).
+    """
     names = parse_models(models)
     capability(dataset.issues[0], capability_rule)  # an unknown rule raises here, before any work
     salience(dataset.issues[0], salience_rule)
@@ -281,4 +318,6 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
             title = MODELS[model].title + (f" (preset {preset})" if preset else "")
             options = resolve_options(model, preset).model_dump(mode="json")
             results.append(_score(name, title, base_forecasts(name), dataset, options=options))
-    return Backtest(dataset, capability_rule, salience_rule, results)
+    calibration = (_calibration(dataset, names, capability_rule, salience_rule, calibration_draws, seed)
+                   if calibration_draws else None)
+    return Backtest(dataset, capability_rule, salience_rule, results, calibration)

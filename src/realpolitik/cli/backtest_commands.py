@@ -33,6 +33,9 @@ def backtest(
     salience: Annotated[Literal["recorded", "equal"], typer.Option(
         help="Use the recorded saliences in the weights, or leave them out."
     )] = "recorded",
+    draws: Annotated[int, typer.Option(min=0, help="Monte Carlo draws per issue for the calibration table of "
+                                                    "each unfitted model's 50/80/95% intervals (0: no table).")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the Monte Carlo draws.")] = 0,
     format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     db: DbOption = None,
 ) -> None:
@@ -42,7 +45,7 @@ def backtest(
     names = [name.strip() for name in models.split(",") if name.strip()]
     if not names:
         raise UsageError("--models names no model")
-    result = run_backtest(read_deu3(data), names, capability, salience)
+    result = run_backtest(read_deu3(data), names, capability, salience, draws, seed)
     document = result.to_dict()
     _record_backtest(result, document, db)
     if format == "json":
@@ -58,8 +61,11 @@ def _record_backtest(result: Backtest, document: dict, db: str | None) -> None:
 
     parameters = {"dataset": "deu3", "data": result.dataset.path, "capability": result.capability,
                   "salience": result.salience}
+    calibration = result.calibration
+    if calibration is not None:
+        parameters["draws"] = calibration["draws"]
     run_id = record_run("backtest", None, {model.model: model.options for model in result.models}, document,
-                        parameters=parameters, db=db)
+                        seed=None if calibration is None else calibration["seed"], parameters=parameters, db=db)
     errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
 
 
@@ -75,6 +81,17 @@ def _grouped_table(result: Backtest, title: str, groups: dict[str, dict[str, Sco
         table.add_column(f"{label} (n={groups[result.models[0].model][label].n})", justify="right")
     for model, scores in groups.items():
         table.add_row(model, *(f"{scores[label].mae:.2f}" for label in labels))
+    return table
+
+
+def _calibration_table(calibration: dict) -> Table:
+    table = Table(title=f"Share of outcomes inside the Monte Carlo intervals ({calibration['draws']} draws, seed "
+                        f"{calibration['seed']}, default input noise)", title_justify="left")
+    table.add_column("model", no_wrap=True)
+    for level in calibration["levels"]:
+        table.add_column(f"{level}% interval", justify="right")
+    for model in calibration["models"]:
+        table.add_row(model["model"], *(_share(model[f"inside_{level}"]) for level in calibration["levels"]))
     return table
 
 
@@ -96,6 +113,8 @@ def _print_backtest(result: Backtest) -> None:
                                  {model.model: model.by_procedure for model in result.models}))
     console.print(_grouped_table(result, "MAE by Council voting rule",
                                  {model.model: model.by_voting_rule for model in result.models}))
+    if result.calibration is not None:
+        console.print(_calibration_table(result.calibration))
     skipped = dataset.skipped_without_outcome + dataset.skipped_without_positions
     console.print(f"Errors on the 0-100 issue scale; Δ MAE: MAE minus the compromise model's. Fitted models are "
                   f"scored out of sample (LODO: each dossier forecast by a fit on the other dossiers). {skipped} "
