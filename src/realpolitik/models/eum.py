@@ -150,25 +150,46 @@ def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     return np.asfortranarray(np.take_along_axis(values, order, axis=1))
 
 
+def _sum_in_order(values: np.ndarray, axis: int) -> np.ndarray:
+    """The sum along ``axis`` (not the draw axis), added first to last.
+
+    With the draw axis innermost, numpy adds along a strided axis in order, but along
+    a contiguous one, which is what a lone draw has, pairwise. Summing a lone draw in
+    order keeps every draw's result independent of its batch, to the last bit.
+    """
+    if values.shape[0] > 1:
+        return values.sum(axis=axis)
+    return np.take(np.cumsum(values, axis=axis), -1, axis=axis)
+
+
 def _midpoint_splits(position: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each pair ``a < c`` of sorted ``position (B, N)``, ``(B, M)`` flat indices into the
     prefix sums of :func:`_prefix_sums` of rows a and c at the number of voters strictly
     below the midpoint of ``x_a`` and ``x_c``.
 
     One binary search over all draws at once: draw b is shifted by 3b (positions lie
-    within [0, 1] of Δ) so the rows never overlap. The shift rounds positions by at
-    most ~1e-12 of Δ for b < 1000; a voter that close to a midpoint casts a vote of
-    that order, so the error is negligible.
+    within [0, 1] of Δ) so the rows never overlap. The shift rounds, so each count is
+    then checked against the unshifted positions and moved until it is exact: a
+    draw's counts never depend on its place in the batch.
     """
     batch, count = position.shape
     unit = (position - position[:, :1]) / delta[:, None]
     shift = 3.0 * np.arange(batch, dtype=float)[:, None]
     rows, columns = _upper_pairs(count)
-    midpoint = (unit[:, rows] + unit[:, columns]) / 2.0 + shift
+    midpoint = (unit[:, rows] + unit[:, columns]) / 2.0
     draws = np.arange(batch)[:, None]
-    below = np.searchsorted(np.ravel(unit + shift), midpoint.ravel(), side="left").reshape(batch, -1)
+    below = np.searchsorted(np.ravel(unit + shift), np.ravel(midpoint + shift), side="left").reshape(batch, -1)
+    first = draws * count
+    below -= first
+    flat = np.ravel(unit)
+    while True:
+        too_many = (below > 0) & (flat[first + np.maximum(below, 1) - 1] >= midpoint)
+        too_few = (below < count) & (flat[first + np.minimum(below, count - 1)] < midpoint)
+        if not (too_many.any() or too_few.any()):
+            break
+        below += too_few
+        below -= too_many
     del midpoint
-    below -= draws * count
     # prefix[k, a, b] sits at (k * N + a) * B + b.
     below *= count * batch
     below += draws
@@ -239,7 +260,7 @@ def _pair_probability(prefix: np.ndarray, splits: tuple[np.ndarray, np.ndarray],
         lower_wins /= denominator
         upper_wins /= denominator
     else:
-        denominator = 2.0 * values.sum(axis=1, keepdims=True)
+        denominator = 2.0 * _sum_in_order(values, axis=1)[:, None]
         denominator += denominator <= 0
         values /= denominator
     return values
@@ -389,7 +410,7 @@ class _SortedRound:
         for rows in _row_blocks(batch, count):
             _, defence, _ = self.challenges(values, None, rows, options)
             receivers = np.arange(rows.stop - rows.start)
-            danger[:, rows] = defence.sum(axis=2) - defence[:, receivers, receivers + rows.start]
+            danger[:, rows] = _sum_in_order(defence, axis=2) - defence[:, receivers, receivers + rows.start]
         high = danger.max(axis=1, keepdims=True)
         low = danger.min(axis=1, keepdims=True)
         spread = high - low
