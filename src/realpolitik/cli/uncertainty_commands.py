@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -25,6 +25,7 @@ from realpolitik.analysis.montecarlo import (
     check_draws_and_seed,
 )
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
+from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
 from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.io import load_scenario
 from realpolitik.render import with_anchor
@@ -63,6 +64,17 @@ def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
     with bar:
         task = bar.add_task(description, total=total)
         yield lambda completed: bar.update(task, completed=completed)
+
+
+@store_errors_as_usage
+def _record(kind: str, scenario: Scenario, model: str, document: dict[str, Any], preset: str | None,
+            seed: int | None, parameters: dict[str, Any], db: str | None) -> None:
+    """Store the run (scenario, options, seed, parameters, result) and say so on standard error."""
+    from realpolitik.store import database_url, record_run
+
+    run_id = record_run(kind, scenario, {model: document["options"]}, document, preset=preset, seed=seed,
+                        parameters=parameters, db=db)
+    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
 
 
 def _noise(scenario: Scenario, position_sd: float | None, salience_sd: float | None,
@@ -127,8 +139,11 @@ def simulate(
     scheduler: SchedulerOption = None,
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
     format: FormatOption = "table",
+    db: DbOption = None,
 ) -> None:
-    """Monte Carlo forecast of every issue of SCENARIO: median, 50/80/95% intervals, distribution, thresholds."""
+    """Monte Carlo forecast of every issue of SCENARIO: median, 50/80/95% intervals, distribution, thresholds.
+
+    The run is stored (see `runs`)."""
     loaded = load_scenario(scenario)
     with _usage_errors():
         check_draws_and_seed(draws, seed)
@@ -138,9 +153,12 @@ def simulate(
         with dask_client(workers, scheduler, connect_timeout) as client, \
                 _progress(f"simulating {draws:,} draws", draws) as update:
             result = montecarlo.simulate(loaded, model, options, preset=preset, draws=draws, seed=seed,
-                                    thresholds=thresholds, noise=noise, client=client, progress=update)
+                                         thresholds=thresholds, noise=noise, client=client, progress=update)
+    document = result.to_dict()
+    _record("simulate", loaded, model, document, preset, seed,
+            {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db)
     if format == "json":
-        emit_json(result.to_dict())
+        emit_json(document)
     else:
         _print_simulation(loaded, result)
 
@@ -211,8 +229,11 @@ def levers(
     scheduler: SchedulerOption = None,
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
     format: FormatOption = "table",
+    db: DbOption = None,
 ) -> None:
-    """Which single change moves each forecast most (a ranked tornado), and what-if shocks vs the baseline."""
+    """Which single change moves each forecast most (a ranked tornado), and what-if shocks vs the baseline.
+
+    The run is stored (see `runs`)."""
     loaded = load_scenario(scenario)
     with _usage_errors():
         options = resolve_options(model, preset, rounds)
@@ -223,7 +244,10 @@ def levers(
                 _progress("sweeping levers", len(loaded.issues)) as update:
             result = analyse_levers(loaded, model, options, preset=preset, steps=steps, shocks=parsed, client=client,
                                     progress=update)
+    document = result.to_dict()
+    _record("levers", loaded, model, document, preset, None,
+            {"steps": steps.to_dict(), "shocks": [item.text for item in parsed]}, db)
     if format == "json":
-        emit_json(result.to_dict())
+        emit_json(document)
     else:
         _print_levers(loaded, result, top)
