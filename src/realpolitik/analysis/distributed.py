@@ -19,12 +19,10 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from distributed import Client, LocalCluster, as_completed
-from distributed.comm import connect, parse_address
-from distributed.comm.addressing import normalize_address, parse_host_port
-from distributed.comm.registry import backends
+if TYPE_CHECKING:  # distributed takes a fifth of a second to import: only when a cluster is wanted
+    from distributed import Client
 
 #: Seconds to wait for a scheduler before giving up.
 CONNECT_TIMEOUT_S = 10.0
@@ -44,6 +42,8 @@ class ClusterError(RuntimeError):
 def dask_client(workers: int | None = None, scheduler: str | None = None,
                 connect_timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Client]:
     """A Dask client for the duration of the block, closed (with any cluster it started) afterwards."""
+    from distributed import Client, LocalCluster
+
     if workers is not None and scheduler is not None:
         raise ClusterError("give either a number of local workers or a scheduler address, not both")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
@@ -75,6 +75,10 @@ def dask_client(workers: int | None = None, scheduler: str | None = None,
 
 def _check_address(scheduler: str) -> None:
     """Refuse a malformed scheduler address before any connection is tried."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import normalize_address, parse_host_port
+    from distributed.comm.registry import backends
+
     try:
         scheme, location = parse_address(normalize_address(scheduler))
         if scheme != "inproc":
@@ -90,6 +94,8 @@ def _check_address(scheduler: str) -> None:
 async def _probe(scheduler: str, timeout: float) -> None:
     """Open and close one connection to the scheduler, so that an unreachable one fails here,
     before a client is half-built."""
+    from distributed.comm import connect
+
     comm = await connect(scheduler, timeout=timeout)
     await comm.close()
 
@@ -98,6 +104,8 @@ def map_in_order(client: Client, function: Callable[..., Any], tasks: Sequence[t
                  done: Callable[[int], None] | None = None) -> list[Any]:
     """``[function(*task) for task in tasks]`` computed on the cluster; ``done(i)`` is called as
     task i finishes (in any order). A task's exception is raised here."""
+    from distributed import as_completed
+
     futures = [client.submit(function, *task, pure=False) for task in tasks]
     position = {future.key: index for index, future in enumerate(futures)}
     results: list[Any] = [None] * len(futures)
