@@ -23,11 +23,12 @@ from realpolitik.scenario import (  # noqa: E402
     Scenario,
     ScenarioError,
     Stance,
+    Uncertainty,
     load_scenario_dict,
 )
 
 __all__ = [
     "MODELS", "Actor", "Forecast", "Issue", "IssueCapability", "IssueForecast", "Move", "Problem", "Round",
-    "Scenario", "ScenarioError", "Stance", "__version__", "load_scenario", "load_scenario_dict", "resolve_options",
-    "run",
+    "Scenario", "ScenarioError", "Stance", "Uncertainty", "__version__", "load_scenario", "load_scenario_dict",
+    "resolve_options", "run",
 ]
