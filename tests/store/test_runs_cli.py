@@ -55,3 +55,30 @@ def test_forecast_writes_to_the_store_named_by_db(cli, tmp_path):
     assert cli("forecast", "emissions-1994", "--db", str(store)).exit_code == 0
     assert json.loads(cli("runs", "list", "--db", str(store), "--format", "json").stdout)[0]["id"] == 1
     assert json.loads(cli("runs", "list", "--format", "json").stdout) == []
+
+
+def test_a_stored_backtest_runs_again_to_the_same_scores(cli):
+    from tests.conftest import shared_file
+
+    data = shared_file("deu3", "deu3.tsv")
+    result = cli("backtest", "deu3", "--data", str(data), "--models", "compromise,median", "--format", "json")
+    assert result.exit_code == 0, result.output
+    stored = json.loads(cli("runs", "show", "1").stdout)
+    assert stored["kind"] == "backtest" and stored["parameters"]["data"] == str(data)
+    rerun = cli("runs", "rerun", "1")
+    assert rerun.exit_code == 0, rerun.output
+    assert "reproduced" in rerun.stdout
+
+
+def test_stored_simulations_and_lever_sweeps_run_again_to_the_same_numbers(cli):
+    assert cli("simulate", "emissions-1994", "--draws", "50", "--seed", "7", "--threshold", "emissions>=7",
+               "--format", "json").exit_code == 0
+    assert cli("levers", "emissions-1994", "--model", "compromise", "--shock", "Germany.salience=20",
+               "--format", "json").exit_code == 0
+    simulation, sweep = (json.loads(cli("runs", "show", str(run_id)).stdout) for run_id in (1, 2))
+    assert (simulation["kind"], simulation["seed"], simulation["parameters"]["draws"]) == ("simulate", 7, 50)
+    assert sweep["kind"] == "levers" and sweep["parameters"]["shocks"] == ["Germany.salience=20"]
+    for run_id in (1, 2):
+        rerun = cli("runs", "rerun", str(run_id))
+        assert rerun.exit_code == 0, rerun.output
+        assert "reproduced" in rerun.stdout

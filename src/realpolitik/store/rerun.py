@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import BaseModel
+
 from realpolitik.comparison import documents_of, forecasts_document
 from realpolitik.forecast import MODELS, ForecastRequestError, run
 from realpolitik.scenario import load_scenario_dict
@@ -36,9 +38,41 @@ def _rerun_backtest(stored: StoredRun) -> dict[str, Any]:
                         parameters["salience"], **calibration).to_dict()
 
 
+def _single_model(stored: StoredRun) -> tuple[str, BaseModel]:
+    """The one model of a simulation or lever sweep, and its stored options."""
+    [name] = stored.models
+    if name not in MODELS:
+        raise ForecastRequestError(f"run {stored.id} used model '{name}', which this version does not have")
+    return name, MODELS[name].options_type.model_validate(stored.options[name])
+
+
+def _rerun_simulation(stored: StoredRun) -> dict[str, Any]:
+    """A Monte Carlo simulation again: the same draws, seed, noise model and thresholds."""
+    from realpolitik.analysis.montecarlo import simulate
+    from realpolitik.scenario import Uncertainty
+
+    model, options = _single_model(stored)
+    parameters = stored.parameters
+    return simulate(load_scenario_dict(stored.scenario), model, options, preset=stored.preset,
+                    draws=parameters["draws"], seed=stored.seed, thresholds=parameters["thresholds"],
+                    noise=Uncertainty.model_validate(parameters["noise"])).to_dict()
+
+
+def _rerun_levers(stored: StoredRun) -> dict[str, Any]:
+    """A lever sweep again: the same steps and what-if shocks."""
+    from realpolitik.analysis.levers import LeverSteps, analyse_levers
+
+    model, options = _single_model(stored)
+    parameters = stored.parameters
+    return analyse_levers(load_scenario_dict(stored.scenario), model, options, preset=stored.preset,
+                          steps=LeverSteps(**parameters["steps"]), shocks=parameters["shocks"]).to_dict()
+
+
 #: How to run each kind of stored run again; each returns the run's result document.
-RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {"forecast": _rerun_forecast,
-                                                               "backtest": _rerun_backtest}
+RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {
+    "forecast": _rerun_forecast, "backtest": _rerun_backtest, "simulate": _rerun_simulation,
+    "levers": _rerun_levers,
+}
 
 
 def rerun_run(stored: StoredRun) -> dict[str, Any]:
