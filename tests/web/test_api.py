@@ -11,7 +11,7 @@ import pytest
 from realpolitik import load_scenario, load_scenario_dict, run
 from realpolitik.analysis.challenges import challenge_perspective
 from realpolitik.models.eum import EUMOptions
-from realpolitik.store import get_run, reproduction_differences
+from realpolitik.store import get_run, record_run, reproduction_differences
 
 
 def test_meta_names_the_models_and_limits(client):
@@ -146,6 +146,23 @@ def test_issue_view_refuses_what_the_run_does_not_have(client, query, message):
     response = client.get(f"/api/runs/{stored['id']}/{query}")
     assert response.status_code == 422
     assert message in response.json()["detail"]
+
+
+def test_runs_of_other_kinds_are_listed_and_compared_but_not_charted(client):
+    scenario = load_scenario("emissions-1994")
+    for draws in (100, 200):
+        document = {"model": "eum", "draws": draws, "issues": [{"issue": "emissions", "point_forecast": 7.0,
+                                                                 "median": 7.0 + draws / 1000}]}
+        record_run("simulate", scenario, {"eum": EUMOptions()}, document, seed=1, parameters={"draws": draws},
+                   db=client.app.state.db)
+    assert [run["kind"] for run in client.get("/api/runs").json()] == ["simulate", "simulate"]
+    refused = client.get("/api/runs/1/issues/emissions")
+    assert refused.status_code == 422
+    assert "run 1 is a simulate run, not a forecast" in refused.json()["detail"]
+    difference = client.get("/api/diff?a=1&b=2").json()
+    assert difference["forecasts"] == []
+    assert difference["parameters"] == [{"field": "draws", "a": 100, "b": 200}]
+    assert {change["field"] for change in difference["results"]} == {"draws", "issues[emissions].median"}
 
 
 def test_missing_runs_are_404(client):

@@ -57,7 +57,7 @@ def record_forecast(scenario: Scenario, forecasts: list[Forecast], document: dic
 @store_errors_as_usage
 def list_command(
     db: DbOption = None,
-    kind: Annotated[str | None, typer.Option(help="Only runs of this kind (forecast, simulate, backtest).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only runs of this kind (forecast, simulate, levers, backtest).")] = None,
     scenario: Annotated[str | None, typer.Option(help="Only runs of this scenario.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="At most this many runs, newest first.")] = 50,
     format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",

@@ -33,9 +33,10 @@ def run_scenario(stored: StoredRun) -> Scenario:
 
 def model_document(stored: StoredRun, model: str | None = None) -> dict[str, Any]:
     """The forecast document of ``model`` in the run (default: the expected utility model if run, else the first)."""
-    documents = [document for document in documents_of(stored.result) if isinstance(document.get("issues"), list)]
-    if not documents:
-        raise NotAForecast(f"run {stored.id} ({stored.kind}) holds no per-issue forecasts")
+    if stored.kind != "forecast":
+        raise NotAForecast(f"run {stored.id} is a {stored.kind} run, not a forecast: see `realpolitik runs show "
+                           f"{stored.id}`")
+    documents = documents_of(stored.result)
     names = [document["model"] for document in documents]
     chosen = model or ("eum" if "eum" in names else names[0])
     if chosen not in names:
@@ -77,8 +78,7 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
     tornado = levers_tornado(stored, scenario, document, issue)
     comparison = [{"model": other["model"], "model_title": other["model_title"], "forecast": entry["forecast"],
                    "forecast_anchor": entry["forecast_anchor"]}
-                  for other in documents_of(stored.result) if isinstance(other.get("issues"), list)
-                  for entry in other["issues"] if entry["issue"] == issue]
+                  for other in documents_of(stored.result) for entry in other["issues"] if entry["issue"] == issue]
     return {
         "issue": issue, "title": item["title"], "model": document["model"], "model_title": document["model_title"],
         "scale": item["scale"], "anchors": item["anchors"], "status_quo": item["status_quo"],

@@ -52,9 +52,12 @@ def changed_values(a: Any, b: Any) -> list[dict[str, Any]]:
 
 
 def _forecasts(run: StoredRun) -> dict[tuple[str, str], float]:
+    """Each model's forecast of each issue, for forecast runs (other kinds: none)."""
+    if run.kind != "forecast":
+        return {}
     documents = documents_of(run.result)
     return {(document["model"], item["issue"]): item["forecast"]
-            for document in documents if isinstance(document.get("issues"), list) for item in document["issues"]}
+            for document in documents for item in document["issues"]}
 
 
 def diff_runs(a: StoredRun, b: StoredRun) -> dict[str, Any]:

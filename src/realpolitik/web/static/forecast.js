@@ -6,8 +6,8 @@ const messages = document.getElementById("messages");
 const runId = location.pathname.split("/").filter(Boolean).pop();
 const view = {run: null, model: null, issue: null, perspective: null, round: 0};
 
-function documentsOf(result) {
-  return (result.results || [result]).filter((document) => Array.isArray(document.issues));
+function documentsOf(run) {
+  return run.kind === "forecast" ? run.result.results || [run.result] : [];
 }
 
 function renderTabs(issues) {
@@ -23,7 +23,7 @@ function fillSelect(select, values, chosen, label = (value) => value) {
 }
 
 async function showIssue() {
-  const document_ = documentsOf(view.run.result).find((d) => d.model === view.model);
+  const document_ = documentsOf(view.run).find((d) => d.model === view.model);
   renderTabs(document_.issues);
   const query = new URLSearchParams({model: view.model, round: view.round});
   if (view.perspective) query.set("perspective", view.perspective);
@@ -83,7 +83,7 @@ async function downloadReport(event) {
     return;
   }
   const run = view.run;
-  const documents = documentsOf(run.result);
+  const documents = documentsOf(run);
   const scenario = run.scenario_data || {};
   document.title = (scenario.title || run.scenario) + " — realpolitik";
   document.getElementById("title").textContent = scenario.title || run.scenario;
