@@ -6,8 +6,8 @@ with every default model under each capability rule (``gdp``, ``council-votes``,
 Monte Carlo draws per issue, seed 0, GDP rule), and writes
 ``benchmarks/results/deu3_backtest.json``: per rule and model the MAE, median
 absolute error, share within 10 points and n; the calibration shares; the wall time
-of each run; the published figures of ``data/deu3/NOTICE.md`` next to ours; and the
-machine.
+of each run; the published figures of ``data/deu3/NOTICE.md`` next to ours; the
+data file's name and SHA-256; and the machine.
 
 Run: ``python benchmarks/deu3_backtest.py [--draws 200]``. Not collected by pytest.
 """
@@ -15,6 +15,7 @@ Run: ``python benchmarks/deu3_backtest.py [--draws 200]``. Not collected by pyte
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -65,7 +66,8 @@ def main() -> None:
     document = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "package_version": __version__,
-        "data": str(arguments.data),
+        "data": arguments.data.name,
+        "data_sha256": hashlib.sha256(arguments.data.read_bytes()).hexdigest(),
         "issues": len(dataset.issues),
         "dossiers": len(dataset.dossiers),
         "rules": rules,

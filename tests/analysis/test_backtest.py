@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from realpolitik.analysis.backtest import NICE_COUNCIL_VOTES, Scores, capability, run_backtest
-from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, leave_one_group_out
+from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
 from realpolitik.io.deu3 import read_deu3
 from tests.conftest import shared_file
 from tests.io.deu3_table import ACTOR_CODES, issue_row, write_deu3
@@ -80,9 +80,9 @@ def test_leave_one_group_out_never_trains_on_the_held_out_group():
     np.testing.assert_array_equal(forecast, [4, 4, 5, 3, 3, 3])
 
 
-def _random_dataset(path: Path, reflected_dossier: str | None = None) -> Path:
+def _random_dataset(path: Path, reflected: set[str] = frozenset()) -> Path:
     """Twelve dossiers of three issues among eight actors; the same numbers every call, except that the
-    outcomes of ``reflected_dossier`` become 100 - outcome."""
+    outcomes of the ``reflected`` dossiers become 100 - outcome."""
     rng = np.random.default_rng(7)
     rows = []
     for dossier in range(12):
@@ -91,24 +91,27 @@ def _random_dataset(path: Path, reflected_dossier: str | None = None) -> Path:
             positions = {actor: int(rng.integers(0, 101)) for actor in actors}
             saliences = {actor: int(rng.integers(10, 101)) for actor in actors}
             outcome = int(rng.integers(0, 101))
-            if f"d{dossier}" == reflected_dossier:
+            if f"d{dossier}" in reflected:
                 outcome = 100 - outcome
             rows.append(issue_row(f"d{dossier}", f"d{dossier}i{issue}", positions, saliences, outcome=outcome,
                                   procedure=("COD", "CNS")[issue % 2]))
     return write_deu3(path, rows)
 
 
-@pytest.mark.parametrize("model", ["ensemble", "fitted-capability"])
+@pytest.mark.parametrize("model", ["ensemble", "compromise-snap", "fitted-capability", "fitted-capability-snap"])
 def test_a_dossier_forecast_ignores_its_own_outcomes(tmp_path, model):
-    """Changing one dossier's outcomes must leave its own out-of-sample forecasts unchanged and change
-    the others' (their fits include it)."""
-    plain = run_backtest(read_deu3(_random_dataset(tmp_path / "plain.tsv")), [model]).model(model)
-    shifted_data = read_deu3(_random_dataset(tmp_path / "shifted.tsv", "d3"))
-    shifted = run_backtest(shifted_data, [model]).model(model)
-    own = np.array([issue.dossier == "d3" for issue in shifted_data.issues])
-    np.testing.assert_allclose(shifted.forecasts[own], plain.forecasts[own], rtol=0, atol=1e-9)
-    assert np.max(np.abs(shifted.forecasts[~own] - plain.forecasts[~own])) > 1e-3
-    assert shifted.validation == "leave-one-dossier-out"
+    """Changing one dossier's outcomes leaves its out-of-sample forecasts unchanged; changing every
+    other dossier's outcomes changes them (its forecasts come from fits on those)."""
+    def forecasts(name: str, reflected: set[str]) -> np.ndarray:
+        result = run_backtest(read_deu3(_random_dataset(tmp_path / f"{name}.tsv", reflected)), [model])
+        assert result.model(model).validation == "leave-one-dossier-out"
+        return result.model(model).forecasts
+
+    own = np.repeat(np.arange(12) == 3, 3)
+    plain = forecasts("plain", set())
+    np.testing.assert_allclose(forecasts("own", {"d3"})[own], plain[own], rtol=0, atol=1e-9)
+    others = {f"d{dossier}" for dossier in range(12)} - {"d3"}
+    assert np.max(np.abs(forecasts("others", others)[own] - plain[own])) > 1e-3
 
 
 def test_fitted_capability_recovers_the_capabilities_that_made_the_outcomes():
@@ -125,6 +128,21 @@ def test_fitted_capability_recovers_the_capabilities_that_made_the_outcomes():
     ratios = fitted.capability_ / fitted.capability_[0]
     np.testing.assert_allclose(ratios, true_capability, rtol=0.02)
     assert np.max(np.abs(fitted.predict(position, salience) - outcome)) < 0.1
+
+
+def test_snapping_finds_the_distance_that_made_the_outcomes():
+    """Outcomes made by snapping forecasts onto the nearest position within 7 points; every other
+    forecast lies 12 or more points from its nearest position, so 7 is the smallest exact distance."""
+    rng = np.random.default_rng(3)
+    position = np.tile([0.0, 40.0, 100.0, np.nan], (120, 1))
+    position[::2, 3] = 60.0
+    offset = rng.choice([-7.0, -3.0, 0.0, 5.0, 7.0, 12.0, -15.0], size=120)
+    forecast = 40.0 + offset
+    outcome = np.where(np.abs(offset) <= 7, 40.0, forecast)
+    snap = SnapToPosition().fit(forecast, position, outcome)
+    assert snap.distance_ == 7
+    np.testing.assert_array_equal(snap.predict(forecast, position), outcome)
+    np.testing.assert_array_equal(snap.predict(np.array([54.0, 54.0]), position[:2]), [60.0, 54.0])
 
 
 def test_convex_combination_finds_the_mix_that_made_the_outcomes():

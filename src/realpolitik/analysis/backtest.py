@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, leave_one_group_out
+from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
 from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
 from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
 
@@ -59,7 +59,9 @@ BASE_MODELS = ("compromise", "median", "nash", "eum:scholz2011", "eum:bdm-pairwi
 #: Fitted models, by name, with their titles.
 FITTED_MODELS: dict[str, str] = {
     "ensemble": "Convex combination of " + ", ".join(BASE_MODELS) + " (weights minimise absolute error)",
+    "compromise-snap": "Compromise model moved onto the nearest position within a fitted distance",
     "fitted-capability": "Compromise model with one capability per actor fitted to minimise absolute error",
+    "fitted-capability-snap": "Fitted-capability compromise moved onto the nearest position within a fitted distance",
 }
 DEFAULT_MODELS = (*BASE_MODELS, *FITTED_MODELS)
 LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
@@ -246,18 +248,43 @@ def _ensemble_scores(dataset: Deu3Dataset, stacked: np.ndarray, outcome: np.ndar
                   parameters={"weights_fitted_on_all_issues": dict(zip(BASE_MODELS, weights.tolist()))})
 
 
+def _compromise_snap_scores(dataset: Deu3Dataset, compromise: np.ndarray, position: np.ndarray,
+                            outcome: np.ndarray) -> ModelScores:
+    """The compromise forecasts snapped to the nearest position, scored leave-one-dossier-out."""
+    def fit_and_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
+        snap = SnapToPosition().fit(compromise[train], position[train], outcome[train])
+        return snap.predict(compromise[held], position[held])
+
+    forecasts = leave_one_group_out([issue.dossier for issue in dataset.issues], fit_and_predict)
+    distance = SnapToPosition().fit(compromise, position, outcome).distance_
+    return _score("compromise-snap", FITTED_MODELS["compromise-snap"], forecasts, dataset,
+                  validation=LEAVE_ONE_DOSSIER_OUT, parameters={"distance_fitted_on_all_issues": distance})
+
+
 def _fitted_capability_scores(dataset: Deu3Dataset, position: np.ndarray, saliences: np.ndarray,
-                              outcome: np.ndarray) -> ModelScores:
-    """The compromise model with fitted capabilities, scored leave-one-dossier-out."""
+                              outcome: np.ndarray) -> dict[str, ModelScores]:
+    """The compromise model with fitted capabilities, plain and snapped to the nearest position, both
+    scored leave-one-dossier-out from the same fits. The snapping distance is fitted on the
+    training dossiers' in-sample forecasts."""
     def fit_and_predict(train: np.ndarray, held: np.ndarray) -> np.ndarray:
         fitted = FittedCapability().fit(position[train], saliences[train], outcome[train])
-        return fitted.predict(position[held], saliences[held])
+        snap = SnapToPosition().fit(fitted.predict(position[train], saliences[train]), position[train], outcome[train])
+        forecast = fitted.predict(position[held], saliences[held])
+        return np.column_stack([forecast, snap.predict(forecast, position[held])])
 
     forecasts = leave_one_group_out([issue.dossier for issue in dataset.issues], fit_and_predict)
     fitted = FittedCapability().fit(position, saliences, outcome)
-    return _score("fitted-capability", FITTED_MODELS["fitted-capability"], forecasts, dataset,
-                  options={"smoothing": fitted.smoothing}, validation=LEAVE_ONE_DOSSIER_OUT,
-                  parameters={"capability_fitted_on_all_issues": dict(zip(ACTORS, fitted.capability_.tolist()))})
+    distance = SnapToPosition().fit(fitted.predict(position, saliences), position, outcome).distance_
+    capabilities = {"capability_fitted_on_all_issues": dict(zip(ACTORS, fitted.capability_.tolist()))}
+    options = {"smoothing": fitted.smoothing}
+    return {
+        "fitted-capability": _score("fitted-capability", FITTED_MODELS["fitted-capability"], forecasts[:, 0],
+                                    dataset, options=options, validation=LEAVE_ONE_DOSSIER_OUT,
+                                    parameters=capabilities),
+        "fitted-capability-snap": _score("fitted-capability-snap", FITTED_MODELS["fitted-capability-snap"],
+                                         forecasts[:, 1], dataset, options=options, validation=LEAVE_ONE_DOSSIER_OUT,
+                                         parameters={**capabilities, "distance_fitted_on_all_issues": distance}),
+    }
 
 
 def _calibration(dataset: Deu3Dataset, names: list[str], capability_rule: CapabilityRule,
@@ -306,13 +333,18 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
             base[name] = forecast_issues(dataset, name, capability_rule, salience_rule)
         return base[name]
 
+    position, saliences = actor_table(dataset, salience_rule)
+    fitted_capability: dict[str, ModelScores] = {}
     results = []
     for name in names:
         if name == "ensemble":
             stacked = np.column_stack([base_forecasts(component) for component in BASE_MODELS])
             results.append(_ensemble_scores(dataset, stacked, outcome))
-        elif name == "fitted-capability":
-            results.append(_fitted_capability_scores(dataset, *actor_table(dataset, salience_rule), outcome))
+        elif name == "compromise-snap":
+            results.append(_compromise_snap_scores(dataset, base_forecasts("compromise"), position, outcome))
+        elif name in ("fitted-capability", "fitted-capability-snap"):
+            fitted_capability = fitted_capability or _fitted_capability_scores(dataset, position, saliences, outcome)
+            results.append(fitted_capability[name])
         else:
             model, preset = _model_and_preset(name)
             title = MODELS[model].title + (f" (preset {preset})" if preset else "")
