@@ -125,6 +125,9 @@ class EUMTrajectory:
 #: Elements of one block of ``(draws, receivers, actors)`` worked on at a time: small
 #: enough to stay in cache and to reuse memory rather than fault in fresh pages.
 _BLOCK_ELEMENTS = 1 << 18
+#: Draws x actors² of one round worked on at a time: a few such arrays fit a core's
+#: second-level cache, which makes a round of many small draws about twice as fast.
+_DRAW_BLOCK_ELEMENTS = 1 << 15
 
 
 @functools.lru_cache(maxsize=8)
@@ -537,10 +540,25 @@ def eum_round(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One round of offers. Returns ``(new_position, exponent, move_kind, move_partner)``, each ``(B, N)``.
 
-    Works with each draw's actors sorted by position, receivers in blocks of
-    :func:`_row_blocks`, and puts the results back in the original order (partners as
-    original indices).
+    Draws are independent, so they are worked on in blocks of about
+    ``_DRAW_BLOCK_ELEMENTS / N²`` (see :func:`_round_of_draws`).
     """
+    batch, count = position.shape
+    step = max(1, _DRAW_BLOCK_ELEMENTS // (count * count))
+    if batch <= step:
+        return _round_of_draws(position, salience, weight, delta, options)
+    parts = [_round_of_draws(position[start:start + step], salience[start:start + step],
+                             weight[start:start + step], delta[start:start + step], options)
+             for start in range(0, batch, step)]
+    return tuple(np.concatenate([part[index] for part in parts]) for index in range(4))
+
+
+def _round_of_draws(
+    position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray, options: EUMOptions,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One round for a block of draws: with each draw's actors sorted by position, receivers
+    in blocks of :func:`_row_blocks`; results put back in the original order (partners
+    as original indices)."""
     batch, count = position.shape
     state = _SortedRound.of(position, salience, weight, delta, weighted_median(position, weight))
     exponent = state.risk_exponents(options)
