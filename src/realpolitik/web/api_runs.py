@@ -36,8 +36,7 @@ def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
         forecasts = run_models(scenario, body.model, body.preset, body.rounds)
     document = forecasts_document(forecasts, compared=body.model == ALL_MODELS)
     run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
-                        preset=body.preset, parameters={"rounds": body.rounds} if body.rounds is not None else {},
-                        db=db)
+                        preset=body.preset, db=db)
     return export_run(get_run(run_id, db))
 
 
