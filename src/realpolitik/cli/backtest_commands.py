@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from realpolitik.analysis.backtest import DEFAULT_MODELS, Backtest, Scores, run_backtest
+from realpolitik.analysis.backtest import DEFAULT_MODELS, FITTED_MODELS, Backtest, Scores, run_backtest
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
 from realpolitik.io.deu3 import read_deu3
@@ -25,7 +25,7 @@ def backtest(
     data: Annotated[Path, typer.Option("--data", help="The dataset's file (DEU III: the tab-separated layout "
                                                       "described in the README).")],
     models: Annotated[str, typer.Option(help="Comma-separated models; 'model:preset' picks a preset; "
-                                             "'ensemble' and 'fitted-capability' are fitted and scored "
+                                             f"{', '.join(FITTED_MODELS)} are fitted and scored "
                                              "leave-one-dossier-out.")] = ",".join(DEFAULT_MODELS),
     capability: Annotated[Literal["gdp", "council-votes", "equal"], typer.Option(
         help="Capability of each actor: the file's GDP row, Council votes under the Treaty of Nice, or equal."
