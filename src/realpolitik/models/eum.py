@@ -150,7 +150,14 @@ def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     axis instead of along rows of N: several times faster for many small draws, and
     the same as the usual layout for one draw.
     """
-    return np.asfortranarray(np.take_along_axis(values, order, axis=1))
+    return np.asfortranarray(np.take(values, _flat(order)))
+
+
+def _flat(order: np.ndarray) -> np.ndarray:
+    """Indices into a flattened ``(B, N)`` array of each draw's ``order (B, N)`` (cheaper to use
+    than ``np.take_along_axis``, which matters for the many small blocks of a Monte Carlo run)."""
+    batch, count = order.shape
+    return order + (np.arange(batch) * count)[:, None]
 
 
 def _sum_in_order(values: np.ndarray, axis: int) -> np.ndarray:
@@ -288,13 +295,12 @@ def _pair_lookup(start: int, stop: int, count: int) -> tuple[np.ndarray, np.ndar
             np.where(later, pairs + after, np.where(earlier, before, 2 * pairs)))
 
 
-def _pair_rows(values: np.ndarray, rows: slice) -> tuple[np.ndarray, np.ndarray]:
-    """``(P(i, j), P(j, i))`` for receivers i in ``rows`` and every j, each ``(B, R, N)`` with the
-    draw axis innermost: whole draw-rows of ``values`` are copied at once."""
+def _pair_rows(values: np.ndarray, rows: slice, against: bool = False) -> np.ndarray:
+    """``P(i, j)`` (or, ``against=True``, ``P(j, i)``) for receivers i in ``rows`` and every j,
+    ``(B, R, N)`` with the draw axis innermost: whole draw-rows of ``values`` are copied at once."""
     count = (1 + math.isqrt(1 + 4 * (values.shape[1] - 1))) // 2
-    by_pair = values.T
-    return tuple(np.take(by_pair, index, axis=0).transpose(2, 0, 1)
-                 for index in _pair_lookup(rows.start, rows.stop, count))
+    index = _pair_lookup(rows.start, rows.stop, count)[1 if against else 0]
+    return np.take(values.T, index, axis=0).transpose(2, 0, 1)
 
 
 def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
@@ -353,8 +359,8 @@ class _Utilities:
 def _unsort(order: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``(B, N)`` or ``(B, N, N)`` values computed with actors in ``order (B, N)`` back in the original order."""
     if values.ndim == 2:
-        result = np.empty_like(values)
-        np.put_along_axis(result, order, values, axis=1)
+        result = np.empty(values.shape, dtype=values.dtype)
+        np.put(result, _flat(order), values)
         return result
     inverse = np.argsort(order, axis=1)
     rows = np.take_along_axis(values, inverse[:, :, None], axis=1)
@@ -390,20 +396,21 @@ class _SortedRound:
         """:func:`_pair_probability` with sorted ``exponent (B, N)`` (None: every r = 1)."""
         return _pair_probability(_prefix_sums(self.position, self.delta, self.weight, exponent), self.splits, rule)
 
-    def challenges(self, values: np.ndarray, exponent: np.ndarray | None, rows: slice,
-                   options: EUMOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """For receivers i in ``rows``: ``(attack, defence, distance)``, each ``(B, R, N)``:
-        ``attack[b,i,j] = EU_i(i→j)``, ``defence[b,i,j] = EU_i(j→i)``, ``|x_i - x_j|/Δ``."""
+    def utilities(self, exponent: np.ndarray | None, rows: slice, options: EUMOptions) -> _Utilities:
+        """:class:`_Utilities` of receivers i in ``rows`` (``exponent`` sorted; None: every r = 1)."""
         distance = np.abs(self.position[:, rows, None] - self.position[:, None, :])
         distance /= self.delta[:, None, None]
-        utilities = _Utilities.seen_by_rows(distance, None if exponent is None else exponent[:, rows],
-                                            options.status_quo_probability)
-        success, success_against = _pair_rows(values, rows)
-        attack = utilities.expected(success, self.salience[:, None, :],
-                                    self.to_median[:, rows, None])
-        defence = utilities.expected(success_against, self.salience[:, rows, None],
-                                     self.to_median[:, None, :])
-        return attack, defence, distance
+        return _Utilities.seen_by_rows(distance, None if exponent is None else exponent[:, rows],
+                                       options.status_quo_probability)
+
+    def attack(self, values: np.ndarray, utilities: _Utilities, rows: slice) -> np.ndarray:
+        """``EU_i(i→j)`` for receivers i in ``rows``, ``(B, R, N)``."""
+        return utilities.expected(_pair_rows(values, rows), self.salience[:, None, :], self.to_median[:, rows, None])
+
+    def defence(self, values: np.ndarray, utilities: _Utilities, rows: slice) -> np.ndarray:
+        """``EU_i(j→i)`` for receivers i in ``rows``, ``(B, R, N)``."""
+        return utilities.expected(_pair_rows(values, rows, against=True), self.salience[:, rows, None],
+                                  self.to_median[:, None, :])
 
     def risk_exponents(self, options: EUMOptions) -> np.ndarray:
         """Step 5, sorted: each actor's danger ``D_a = Σ_(o≠a) EU_a(o→a)`` with every r = 1."""
@@ -411,7 +418,7 @@ class _SortedRound:
         values = self.pair_probability(None, options.probability)
         danger = np.empty((count, batch)).T
         for rows in _row_blocks(batch, count):
-            _, defence, _ = self.challenges(values, None, rows, options)
+            defence = self.defence(values, self.utilities(None, rows, options), rows)
             receivers = np.arange(rows.stop - rows.start)
             danger[:, rows] = _sum_in_order(defence, axis=2) - defence[:, receivers, receivers + rows.start]
         high = danger.max(axis=1, keepdims=True)
@@ -439,7 +446,7 @@ def probability_of_success(
     exponent = None if risk_exponent is None else _arrange(risk_exponent, order)
     prefix = _prefix_sums(ordered, delta, _arrange(weight, order), exponent)
     values = _pair_probability(prefix, _midpoint_splits(ordered, delta), probability)
-    return _unsort(order, _pair_rows(values, slice(0, count))[0])
+    return _unsort(order, _pair_rows(values, slice(0, count)))
 
 
 def risk_exponents(
@@ -465,9 +472,12 @@ def _challenge_grids(
     state = _SortedRound.of(position, salience, weight, delta, median)
     sorted_exponent = None if exponent is None else _arrange(exponent, state.order)
     values = state.pair_probability(sorted_exponent, options.probability)
-    blocks = [state.challenges(values, sorted_exponent, rows, options)[:2]
-              for rows in _row_blocks(*position.shape)]
-    attack, defence = (np.concatenate([block[side] for block in blocks], axis=1) for side in (0, 1))
+    attack, defence = [], []
+    for rows in _row_blocks(*position.shape):
+        utilities = state.utilities(sorted_exponent, rows, options)
+        attack.append(state.attack(values, utilities, rows))
+        defence.append(state.defence(values, utilities, rows))
+    attack, defence = np.concatenate(attack, axis=1), np.concatenate(defence, axis=1)
     return _unsort(state.order, attack), _unsort(state.order, defence)
 
 
@@ -567,11 +577,13 @@ def _round_of_draws(
     kind = np.empty(state.position.shape, dtype=np.int8)
     partner = np.empty(state.position.shape, dtype=np.intp)
     for rows in _row_blocks(batch, count):
-        attack, defence, distance = state.challenges(values, exponent, rows, options)
+        utilities = state.utilities(exponent, rows, options)
+        attack, defence = state.attack(values, utilities, rows), state.defence(values, utilities, rows)
+        movement = utilities.distance * delta[:, None, None]
+        del utilities  # the offers run faster with less in the cache
         new_position[:, rows], kind[:, rows], partner[:, rows] = _offers(
-            state.position[:, rows], state.position, state.weight, distance * delta[:, None, None], attack, defence,
-            options)
-    original_partner = np.where(partner >= 0, np.take_along_axis(state.order, np.maximum(partner, 0), axis=1), -1)
+            state.position[:, rows], state.position, state.weight, movement, attack, defence, options)
+    original_partner = np.where(partner >= 0, np.take(state.order, _flat(np.maximum(partner, 0))), -1)
     return tuple(_unsort(state.order, values) for values in (new_position, exponent, kind, original_partner))
 
 
