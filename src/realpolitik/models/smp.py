@@ -439,7 +439,7 @@ def run_smp(
             lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
             ideal = accommodation @ following + lag[:, None] * ideal
 
-        to_scale = (high - low)
+        to_scale = high - low
         turns.append(SMPTurn(
             turn=turn,
             target=target,
@@ -468,6 +468,7 @@ def run_smp(
 
     positions = low + (high - low) * np.stack(history)
     ideals = low + (high - low) * np.stack(ideal_history)
+    positions[0] = ideals[0] = np.asarray(position, dtype=float)  # exactly as given
     return SMPResult(
         positions=positions,
         ideals=ideals,
