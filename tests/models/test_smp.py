@@ -7,9 +7,7 @@ tests that need them skip when that folder is absent.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,25 +25,10 @@ from realpolitik.models.smp_voting import (
     victory_probabilities,
     vote,
 )
+from tests import ktab_reference
 
 KTAB_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ktab"
 needs_data = pytest.mark.skipif(not KTAB_DATA.is_dir(), reason="shared/data/ktab is not present")
-
-
-def _load_helper():
-    """tests/ktab_reference.py, loaded by path so it works with any pytest import mode."""
-    name = "_realpolitik_tests_ktab_reference"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "ktab_reference.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ktab_reference = _load_helper()
 
 
 def _arrays(scenario):
