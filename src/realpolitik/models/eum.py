@@ -125,9 +125,10 @@ class EUMTrajectory:
 #: Elements of one block of ``(draws, receivers, actors)`` worked on at a time: small
 #: enough to stay in cache and to reuse memory rather than fault in fresh pages.
 _BLOCK_ELEMENTS = 1 << 18
-#: Draws x actors² of one round worked on at a time: a few such arrays fit a core's
-#: second-level cache, which makes a round of many small draws about twice as fast.
-_DRAW_BLOCK_ELEMENTS = 1 << 15
+#: Draws x actors² of one round worked on at a time (about 400 draws of 13 actors): a few
+#: such arrays fit a core's cache, which makes a round of many small draws much faster;
+#: smaller blocks cost more in per-call overhead, which two threads feel most.
+_DRAW_BLOCK_ELEMENTS = 1 << 16
 
 
 @functools.lru_cache(maxsize=8)
@@ -513,12 +514,13 @@ def _offers(receiver: np.ndarray, position: np.ndarray, weight: np.ndarray, move
     """
     own = receiver[:, :, None]
     other = position[:, None, :]
-    different = movement > 0
-    concession = np.abs(attack)
-    confrontation = different & (defence > attack) & (attack > 0)
-    losing = different & (defence > 0) & (attack < 0)
-    compromise = losing & (defence > concession)
-    capitulation = losing & (concession > defence)
+    # Where x_j == x_i, U_s = U_f, so a == b exactly and no offer qualifies: the rules'
+    # "x_j != x_i" needs no mask of its own. With a < 0: b > |a| iff a + b > 0.
+    balance = attack + defence
+    confrontation = (defence > attack) & (attack > 0)
+    losing = (defence > 0) & (attack < 0)
+    compromise = losing & (balance > 0)
+    capitulation = losing & (balance < 0)
     code = confrontation.view(np.int8) * np.int8(_CODE_OF_KIND[CONFRONTATION])
     code |= compromise.view(np.int8) * np.int8(_CODE_OF_KIND[COMPROMISE])
     code |= capitulation.view(np.int8) * np.int8(_CODE_OF_KIND[CAPITULATION])
@@ -526,7 +528,7 @@ def _offers(receiver: np.ndarray, position: np.ndarray, weight: np.ndarray, move
     candidate = (code == best_code[:, :, None]) & (code > 0)
 
     with np.errstate(over="ignore"):
-        share = np.minimum(concession / np.maximum(defence, np.finfo(float).tiny), 1.0)  # σ on compromises
+        share = np.minimum(np.abs(attack) / np.maximum(defence, np.finfo(float).tiny), 1.0)  # σ on compromises
     gap = own - other
     target = other + compromise * (gap * (1.0 - share))  # x_i + (x_j - x_i) σ on compromises, else x_j
     if options.compromise_choice == "scholz_code":
