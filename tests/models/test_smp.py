@@ -399,3 +399,15 @@ def test_affine_change_of_scale(scenario, stretch, shift):
     moved = run_smp(stretch * position + shift, salience, capability, scale=(shift, 100 * stretch + shift))
     assert moved.n_states == base.n_states
     np.testing.assert_allclose(moved.positions, stretch * base.positions + shift, atol=1e-6 * stretch)
+
+
+def test_scales_per_dimension():
+    position, salience, capability = _random_scenario(8, actors=5, dimensions=2)
+    base = run_smp(position, salience, capability)
+    low, high = np.array([-1.0, 0.0]), np.array([1.0, 10.0])
+    mapped = low + (high - low) * position / 100
+    moved = run_smp(mapped, salience, capability, scale=(low, high))
+    assert moved.n_states == base.n_states
+    np.testing.assert_allclose(moved.positions, low + (high - low) * base.positions / 100, atol=1e-9)
+    with pytest.raises(ValueError, match="dimension 1"):
+        run_smp(mapped, salience, capability, scale=(low, np.array([1.0, 5.0])))

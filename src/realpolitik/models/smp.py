@@ -238,7 +238,7 @@ class SMPResult:
     stop_reason: str  # "converged" or "max-iterations"
     options: SMPOptions
     seed: int | None = None
-    scale: tuple[float, float] = (0.0, 100.0)
+    scale: tuple[np.ndarray, np.ndarray] = (np.zeros(1), np.full(1, 100.0))  # (low, high) per dimension
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -270,9 +270,13 @@ def _validated(position, salience, capability, accommodation, scale):
     actors, dimensions = position.shape
     if actors < 2 or dimensions < 1:
         raise ValueError(f"run_smp needs at least 2 actors and 1 dimension, got {actors} x {dimensions}")
-    low, high = float(scale[0]), float(scale[1])
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"scale must be two finite numbers low < high, got {scale!r}")
+    try:
+        low = np.broadcast_to(np.asarray(scale[0], dtype=float), (dimensions,)).copy()
+        high = np.broadcast_to(np.asarray(scale[1], dtype=float), (dimensions,)).copy()
+    except (TypeError, ValueError, IndexError):
+        raise ValueError(f"scale must be (low, high), numbers or one per dimension, got {scale!r}") from None
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high)) and np.all(low < high)):
+        raise ValueError(f"scale must be finite with low < high on every dimension, got {scale!r}")
 
     def first_bad(mask: np.ndarray) -> int:
         return int(np.flatnonzero(mask.reshape(actors, -1).any(axis=1))[0])
@@ -282,7 +286,10 @@ def _validated(position, salience, capability, accommodation, scale):
             raise ValueError(f"{name} of actor {first_bad(~np.isfinite(values))} is not a finite number")
     outside = (position < low) | (position > high)
     if outside.any():
-        raise ValueError(f"position of actor {first_bad(outside)} lies outside the scale {low:g}..{high:g}")
+        actor = first_bad(outside)
+        dimension = int(np.flatnonzero(outside[actor])[0])
+        raise ValueError(f"position of actor {actor} on dimension {dimension} lies outside the scale "
+                         f"{low[dimension]:g}..{high[dimension]:g}")
     if ((salience < 0) | (salience > 1)).any():
         raise ValueError(f"salience of actor {first_bad((salience < 0) | (salience > 1))} is outside 0..1")
     total = salience.sum(axis=1)
@@ -337,7 +344,7 @@ def run_smp(
     *,
     accommodation=None,
     seed: int | None = None,
-    scale: tuple[float, float] = (0.0, 100.0),
+    scale: tuple = (0.0, 100.0),
     chooser: Chooser | None = None,
 ) -> SMPResult:
     """Run KTAB's Spatial Model of Politics to convergence and return the whole trajectory.
@@ -360,7 +367,8 @@ def run_smp(
         64-bit seed of KTAB's generator for ``Stochastic`` transitions; drawn at
         random (and returned in the result) when omitted.
     scale : (low, high)
-        The issue scale; positions are mapped to KTAB's internal [0, 1].
+        The issue scales, as two numbers or two ``(D,)`` arrays; positions are mapped
+        to KTAB's internal [0, 1] on every dimension.
     chooser : callable, optional
         ``chooser(turn, keys, probabilities) -> choices`` replaces the state-transition
         rule: for every actor, ``keys[k]`` lists its options as ``(initiator, receiver,
