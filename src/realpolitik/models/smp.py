@@ -238,7 +238,7 @@ class SMPResult:
     stop_reason: str  # "converged" or "max-iterations"
     options: SMPOptions
     seed: int | None = None
-    scale: tuple[np.ndarray, np.ndarray] = (np.zeros(1), np.full(1, 100.0))  # (low, high) per dimension
+    scale: tuple[np.ndarray, np.ndarray] | None = None  # (low, high), each (D,)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
