@@ -31,29 +31,38 @@ positions, fixed for the run. Each round:
    capitulation; the one that moves it least (compromises: see ``compromise_choice``).
    All moves of a round apply at once.
 
-Cost per round. Each draw's actors are sorted by position. Whether voter k prefers
-x_i to x_j depends only on which side of their midpoint k stands, so the sums over k
-in ``P(i, j)`` are differences of prefix sums of ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``
-split at the midpoint (one binary search per pair, shared by both probability grids
-of a round). The all-triples denominator needs no sort: ``Σ_k |v_k(x_a, x_b)|`` is the
-support of a over b plus that of b over a, so ``D`` is twice the sum of all supports.
-U_s and U_f are shared by i challenging j and j challenging i. Utilities and offers
-are worked out for blocks of receivers at a time, so large scenarios stay in cache.
-A round costs O(N² log N) time and O(N²) memory per draw, not O(N³); it is checked
-against a literal loop implementation (``benchmarks/eum_literal.py``) to 1e-9.
+Cost per round: O(N² log N) time and O(N²) memory per draw, not O(N³); the
+probabilities of step 2 are computed as :mod:`realpolitik.models.eum_votes` explains.
+U_s and U_f are shared by i challenging j and j challenging i; utilities and offers
+are worked out for blocks of draws and of receivers, so the arrays stay in cache. The
+kernel is checked against a literal loop implementation (``benchmarks/eum_literal.py``)
+to 1e-9.
 """
 
 from __future__ import annotations
 
-import functools
-import math
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from realpolitik.models.eum_votes import (
+    arrange,
+    flat_indices,
+    midpoint_splits,
+    pair_probability,
+    pair_rows,
+    prefix_sums,
+    probability_of_success,
+    row_blocks,
+    sum_in_order,
+    unsort,
+)
 from realpolitik.models.weighted import weighted_mean, weighted_median
+
+__all__ = ["CAPITULATION", "COMPROMISE", "CONFRONTATION", "MOVE_KINDS", "NO_MOVE", "PRESETS", "EUMOptions",
+           "EUMTrajectory", "eum_round", "probability_of_success", "risk_exponents", "run_eum"]
 
 NO_MOVE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 MOVE_KINDS = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
@@ -122,186 +131,10 @@ class EUMTrajectory:
         return self.positions.shape[0] - 1
 
 
-#: Elements of one block of ``(draws, receivers, actors)`` worked on at a time: small
-#: enough to stay in cache and to reuse memory rather than fault in fresh pages.
-_BLOCK_ELEMENTS = 1 << 18
 #: Draws x actors² of one round worked on at a time (about 400 draws of 13 actors): a few
 #: such arrays fit a core's cache, which makes a round of many small draws much faster;
 #: smaller blocks cost more in per-call overhead, which two threads feel most.
 _DRAW_BLOCK_ELEMENTS = 1 << 16
-
-
-@functools.lru_cache(maxsize=8)
-def _upper_pairs(count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column indices of the pairs ``a < c`` of ``count`` actors, in ``np.triu_indices`` order."""
-    return np.triu_indices(count, k=1)
-
-
-def _row_blocks(batch: int, count: int) -> list[slice]:
-    """Slices of the receiver axis, each covering at most about ``_BLOCK_ELEMENTS`` pairs of all draws."""
-    rows = max(1, _BLOCK_ELEMENTS // max(1, batch * count))
-    return [slice(start, min(start + rows, count)) for start in range(0, count, rows)]
-
-
-def _arrange(values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``(B, N)`` values in each draw's ``order`` of actors, stored with the draw axis innermost.
-
-    Every ``(B, R, N)`` block computed from such inputs inherits that layout, so numpy's
-    loops (elementwise, broadcast, and reductions over actors) run along the long draw
-    axis instead of along rows of N: several times faster for many small draws, and
-    the same as the usual layout for one draw.
-    """
-    return np.asfortranarray(np.take(values, _flat(order)))
-
-
-def _flat(order: np.ndarray) -> np.ndarray:
-    """Indices into a flattened ``(B, N)`` array of each draw's ``order (B, N)`` (cheaper to use
-    than ``np.take_along_axis``, which matters for the many small blocks of a Monte Carlo run)."""
-    batch, count = order.shape
-    return order + (np.arange(batch) * count)[:, None]
-
-
-def _sum_in_order(values: np.ndarray, axis: int) -> np.ndarray:
-    """The sum along ``axis`` (not the draw axis), added first to last.
-
-    With the draw axis innermost, numpy adds along a strided axis in order, but along
-    a contiguous one, which is what a lone draw has, pairwise. Summing a lone draw in
-    order keeps every draw's result independent of its batch, to the last bit.
-    """
-    if values.shape[0] > 1:
-        return values.sum(axis=axis)
-    return np.take(np.cumsum(values, axis=axis), -1, axis=axis)
-
-
-def _midpoint_splits(position: np.ndarray, delta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each pair ``a < c`` of sorted ``position (B, N)``, ``(B, M)`` flat indices into the
-    prefix sums of :func:`_prefix_sums` of rows a and c at the number of voters strictly
-    below the midpoint of ``x_a`` and ``x_c``.
-
-    One binary search over all draws at once: draw b is shifted by 3b (positions lie
-    within [0, 1] of Δ) so the rows never overlap. The shift rounds, so each count is
-    then checked against the unshifted positions and moved until it is exact: a
-    draw's counts never depend on its place in the batch.
-    """
-    batch, count = position.shape
-    unit = (position - position[:, :1]) / delta[:, None]
-    shift = 3.0 * np.arange(batch, dtype=float)[:, None]
-    rows, columns = _upper_pairs(count)
-    midpoint = (unit[:, rows] + unit[:, columns]) / 2.0
-    draws = np.arange(batch)[:, None]
-    below = np.searchsorted(np.ravel(unit + shift), np.ravel(midpoint + shift), side="left").reshape(batch, -1)
-    first = draws * count
-    below -= first
-    flat = np.ravel(unit)
-    while True:
-        too_many = (below > 0) & (flat[first + np.maximum(below, 1) - 1] >= midpoint)
-        too_few = (below < count) & (flat[first + np.minimum(below, count - 1)] < midpoint)
-        if not (too_many.any() or too_few.any()):
-            break
-        below += too_few
-        below -= too_many
-    del midpoint
-    # prefix[k, a, b] sits at (k * N + a) * B + b.
-    below *= count * batch
-    below += draws
-    lower = np.asfortranarray(below + rows * batch)
-    below += columns * batch
-    return lower, np.asfortranarray(below)
-
-
-def _prefix_sums(position: np.ndarray, delta: np.ndarray, weight: np.ndarray,
-                 exponent: np.ndarray | None) -> np.ndarray:
-    """``prefix[k, a, b] = Σ_(k' < k) F[b, a, k']`` with ``F[a, k] = c_k s_k (|x_k - x_a|/Δ)^r_k``,
-    ``(N + 1, N, B)``, voters k sorted.
-
-    F is computed for blocks of voters at a time, then summed one voter at a time by
-    whole-plane additions (numpy's cumsum runs one short row at a time, and is slower).
-    """
-    batch, count = position.shape
-    positions, weights = position.T, weight.T
-    exponents = None if exponent is None else exponent.T
-    prefix = np.empty((count + 1, count, batch))
-    prefix[0] = 0.0
-    step = max(1, _BLOCK_ELEMENTS // max(1, count * batch))
-    for start in range(0, count, step):
-        voters = slice(start, min(count, start + step))
-        votes = prefix[voters.start + 1:voters.stop + 1]
-        np.subtract(positions[None, :, :], positions[voters, None, :], out=votes)
-        np.abs(votes, out=votes)
-        votes /= delta
-        if exponents is not None:
-            np.power(votes, exponents[voters, None, :], out=votes)
-        votes *= weights[voters, None, :]
-        for voter in range(voters.start, voters.stop):
-            prefix[voter + 1] += prefix[voter]
-    return prefix
-
-
-def _pair_probability(prefix: np.ndarray, splits: tuple[np.ndarray, np.ndarray],
-                      rule: Literal["scholz", "pairwise"]) -> np.ndarray:
-    """``P`` for every ordered pair, as ``(B, 2M + 1)``: ``P(a, c)`` of each pair ``a < c``, then
-    ``P(c, a)``, then a 0 (for an actor against itself); draw axis innermost.
-
-    Supports: ``S(a, c) = Σ_k max(0, v_k(x_a, x_c))`` with ``v_k(x_a, x_c) = F[c, k] - F[a, k]``,
-    positive exactly for the voters on a's side of the midpoint. With ``A_a``, ``A_c`` the
-    sums of rows a and c of F over the voters below the midpoint and ``T_a``, ``T_c`` the
-    row totals: ``S(a, c) = A_c - A_a`` and ``S(c, a) = (T_a - A_a) - (T_c - A_c)``. Equal
-    positions give identical rows of F, so both are 0 there.
-
-    ``P = S / D`` (0 where D = 0, as S = 0 there): "pairwise", ``D = S(a, c) + S(c, a) =
-    Σ_k |v_k(x_a, x_c)|``; "scholz", the all-triples ``Σ_k Σ_(a,c) |v_k(x_a, x_c)|``, which is
-    ``2 Σ S`` over all ordered pairs, since ``Σ_k |v_k(x_a, x_c)| = S(a, c) + S(c, a)``:
-    O(N²), not O(N³).
-    """
-    count, batch = prefix.shape[1], prefix.shape[2]
-    lower_split, upper_split = splits
-    pairs = lower_split.shape[1]
-    rows, columns = _upper_pairs(count)
-    total = prefix[count].T
-    values = np.zeros((2 * pairs + 1, batch)).T
-    lower_wins, upper_wins = values[:, :pairs], values[:, pairs:2 * pairs]
-    np.take(prefix, upper_split, out=lower_wins)
-    lower_wins -= np.take(prefix, lower_split)
-    np.add(lower_wins, total[:, rows], out=upper_wins)
-    upper_wins -= total[:, columns]
-    np.maximum(values, 0.0, out=values)
-    if rule == "pairwise":
-        denominator = lower_wins + upper_wins
-        denominator += denominator <= 0
-        lower_wins /= denominator
-        upper_wins /= denominator
-    else:
-        denominator = 2.0 * _sum_in_order(values, axis=1)[:, None]
-        denominator += denominator <= 0
-        values /= denominator
-    return values
-
-
-@functools.lru_cache(maxsize=16)
-def _pair_lookup(start: int, stop: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where :func:`_pair_probability` keeps ``P(i, j)`` and ``P(j, i)``, for receivers i in
-    ``start:stop`` and every j: two ``(R, N)`` arrays of pair indices.
-
-    Pair ``(a, c)``, ``a < c``, is number ``first[a] + c`` of :func:`_upper_pairs`, with
-    ``first[a] = a N - a (a + 1)/2 - a - 1``.
-    """
-    pairs = count * (count - 1) // 2
-    actors = np.arange(count)
-    first = actors * count - actors * (actors + 1) // 2 - actors - 1
-    receiver = actors[start:stop, None]
-    after = first[receiver] + actors  # the pair (i, j) for j > i
-    before = first[None, :] + receiver  # the pair (j, i) for j < i
-    later, earlier = actors > receiver, actors < receiver
-    return (np.where(later, after, np.where(earlier, pairs + before, 2 * pairs)),
-            np.where(later, pairs + after, np.where(earlier, before, 2 * pairs)))
-
-
-def _pair_rows(values: np.ndarray, rows: slice, against: bool = False) -> np.ndarray:
-    """``P(i, j)`` (or, ``against=True``, ``P(j, i)``) for receivers i in ``rows`` and every j,
-    ``(B, R, N)`` with the draw axis innermost: whole draw-rows of ``values`` are copied at once."""
-    count = (1 + math.isqrt(1 + 4 * (values.shape[1] - 1))) // 2
-    index = _pair_lookup(rows.start, rows.stop, count)[1 if against else 0]
-    return np.take(values.T, index, axis=0).transpose(2, 0, 1)
 
 
 def _utility(base: np.ndarray, exponent: np.ndarray) -> np.ndarray:
@@ -357,23 +190,12 @@ class _Utilities:
         return value
 
 
-def _unsort(order: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``(B, N)`` or ``(B, N, N)`` values computed with actors in ``order (B, N)`` back in the original order."""
-    if values.ndim == 2:
-        result = np.empty(values.shape, dtype=values.dtype)
-        np.put(result, _flat(order), values)
-        return result
-    inverse = np.argsort(order, axis=1)
-    rows = np.take_along_axis(values, inverse[:, :, None], axis=1)
-    return np.take_along_axis(rows, inverse[:, None, :], axis=2)
-
-
 @dataclass
 class _SortedRound:
     """One round's inputs with each draw's actors in ascending order of position.
 
     ``order[b]`` lists the original indices in that order; ``to_median = |x - μ|/Δ``;
-    ``splits`` are the midpoint splits of :func:`_midpoint_splits`, shared by both
+    ``splits`` are the midpoint splits of :func:`midpoint_splits`, shared by both
     probability grids of the round.
     """
 
@@ -389,13 +211,13 @@ class _SortedRound:
     def of(cls, position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray,
            median: np.ndarray) -> _SortedRound:
         order = np.argsort(position, axis=1, kind="stable")
-        ordered = _arrange(position, order)
-        return cls(order, ordered, _arrange(salience, order), _arrange(weight, order), delta,
-                   np.abs(ordered - median[:, None]) / delta[:, None], _midpoint_splits(ordered, delta))
+        ordered = arrange(position, order)
+        return cls(order, ordered, arrange(salience, order), arrange(weight, order), delta,
+                   np.abs(ordered - median[:, None]) / delta[:, None], midpoint_splits(ordered, delta))
 
     def pair_probability(self, exponent: np.ndarray | None, rule: Literal["scholz", "pairwise"]) -> np.ndarray:
-        """:func:`_pair_probability` with sorted ``exponent (B, N)`` (None: every r = 1)."""
-        return _pair_probability(_prefix_sums(self.position, self.delta, self.weight, exponent), self.splits, rule)
+        """:func:`pair_probability` with sorted ``exponent (B, N)`` (None: every r = 1)."""
+        return pair_probability(prefix_sums(self.position, self.delta, self.weight, exponent), self.splits, rule)
 
     def utilities(self, exponent: np.ndarray | None, rows: slice, options: EUMOptions) -> _Utilities:
         """:class:`_Utilities` of receivers i in ``rows`` (``exponent`` sorted; None: every r = 1)."""
@@ -406,11 +228,11 @@ class _SortedRound:
 
     def attack(self, values: np.ndarray, utilities: _Utilities, rows: slice) -> np.ndarray:
         """``EU_i(i→j)`` for receivers i in ``rows``, ``(B, R, N)``."""
-        return utilities.expected(_pair_rows(values, rows), self.salience[:, None, :], self.to_median[:, rows, None])
+        return utilities.expected(pair_rows(values, rows), self.salience[:, None, :], self.to_median[:, rows, None])
 
     def defence(self, values: np.ndarray, utilities: _Utilities, rows: slice) -> np.ndarray:
         """``EU_i(j→i)`` for receivers i in ``rows``, ``(B, R, N)``."""
-        return utilities.expected(_pair_rows(values, rows, against=True), self.salience[:, rows, None],
+        return utilities.expected(pair_rows(values, rows, against=True), self.salience[:, rows, None],
                                   self.to_median[:, None, :])
 
     def risk_exponents(self, options: EUMOptions) -> np.ndarray:
@@ -418,36 +240,15 @@ class _SortedRound:
         batch, count = self.position.shape
         values = self.pair_probability(None, options.probability)
         danger = np.empty((count, batch)).T
-        for rows in _row_blocks(batch, count):
+        for rows in row_blocks(batch, count):
             defence = self.defence(values, self.utilities(None, rows, options), rows)
             receivers = np.arange(rows.stop - rows.start)
-            danger[:, rows] = _sum_in_order(defence, axis=2) - defence[:, receivers, receivers + rows.start]
+            danger[:, rows] = sum_in_order(defence, axis=2) - defence[:, receivers, receivers + rows.start]
         high = danger.max(axis=1, keepdims=True)
         low = danger.min(axis=1, keepdims=True)
         spread = high - low
         relative = np.where(spread > 0, (2.0 * danger - high - low) / np.where(spread > 0, spread, 1.0), 0.0)
         return (1.0 - relative / 3.0) / (1.0 + relative / 3.0)
-
-
-def probability_of_success(
-    position: np.ndarray,
-    weight: np.ndarray,
-    risk_exponent: np.ndarray | None,
-    delta: np.ndarray,
-    probability: Literal["scholz", "pairwise"],
-) -> np.ndarray:
-    """``P[b, i, j]``: the probability that i prevails over j (0 where ``x_i == x_j``).
-
-    ``position, weight (= capability x salience), risk_exponent: (B, N)`` (None means
-    every exponent is 1); ``delta: (B,)``. O(N² log N) per draw (see the module doc).
-    """
-    count = position.shape[1]
-    order = np.argsort(position, axis=1, kind="stable")
-    ordered = _arrange(position, order)
-    exponent = None if risk_exponent is None else _arrange(risk_exponent, order)
-    prefix = _prefix_sums(ordered, delta, _arrange(weight, order), exponent)
-    values = _pair_probability(prefix, _midpoint_splits(ordered, delta), probability)
-    return _unsort(order, _pair_rows(values, slice(0, count)))
 
 
 def risk_exponents(
@@ -456,7 +257,7 @@ def risk_exponents(
 ) -> np.ndarray:
     """Step 5: ``r_a = (1 - R_a/3)/(1 + R_a/3)`` from each actor's danger, ``(B, N)``."""
     state = _SortedRound.of(position, salience, weight, delta, median)
-    return _unsort(state.order, state.risk_exponents(options))
+    return unsort(state.order, state.risk_exponents(options))
 
 
 def _challenge_grids(
@@ -471,15 +272,15 @@ def _challenge_grids(
     """``(attack, defence)``, both ``(B, N, N)`` and seen by row actor i:
     ``attack[b,i,j] = EU_i(i→j)`` and ``defence[b,i,j] = EU_i(j→i)``."""
     state = _SortedRound.of(position, salience, weight, delta, median)
-    sorted_exponent = None if exponent is None else _arrange(exponent, state.order)
+    sorted_exponent = None if exponent is None else arrange(exponent, state.order)
     values = state.pair_probability(sorted_exponent, options.probability)
     attack, defence = [], []
-    for rows in _row_blocks(*position.shape):
+    for rows in row_blocks(*position.shape):
         utilities = state.utilities(sorted_exponent, rows, options)
         attack.append(state.attack(values, utilities, rows))
         defence.append(state.defence(values, utilities, rows))
     attack, defence = np.concatenate(attack, axis=1), np.concatenate(defence, axis=1)
-    return _unsort(state.order, attack), _unsort(state.order, defence)
+    return unsort(state.order, attack), unsort(state.order, defence)
 
 
 #: Added to the key of every offer not on the table: larger than any real key, and finite.
@@ -569,7 +370,7 @@ def _round_of_draws(
     position: np.ndarray, salience: np.ndarray, weight: np.ndarray, delta: np.ndarray, options: EUMOptions,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One round for a block of draws: with each draw's actors sorted by position, receivers
-    in blocks of :func:`_row_blocks`; results put back in the original order (partners
+    in blocks of :func:`row_blocks`; results put back in the original order (partners
     as original indices)."""
     batch, count = position.shape
     state = _SortedRound.of(position, salience, weight, delta, weighted_median(position, weight))
@@ -578,15 +379,15 @@ def _round_of_draws(
     new_position = np.empty_like(state.position)
     kind = np.empty(state.position.shape, dtype=np.int8)
     partner = np.empty(state.position.shape, dtype=np.intp)
-    for rows in _row_blocks(batch, count):
+    for rows in row_blocks(batch, count):
         utilities = state.utilities(exponent, rows, options)
         attack, defence = state.attack(values, utilities, rows), state.defence(values, utilities, rows)
         movement = utilities.distance * delta[:, None, None]
         del utilities  # the offers run faster with less in the cache
         new_position[:, rows], kind[:, rows], partner[:, rows] = _offers(
             state.position[:, rows], state.position, state.weight, movement, attack, defence, options)
-    original_partner = np.where(partner >= 0, np.take(state.order, _flat(np.maximum(partner, 0))), -1)
-    return tuple(_unsort(state.order, values) for values in (new_position, exponent, kind, original_partner))
+    original_partner = np.where(partner >= 0, np.take(state.order, flat_indices(np.maximum(partner, 0))), -1)
+    return tuple(unsort(state.order, values) for values in (new_position, exponent, kind, original_partner))
 
 
 def run_eum(
