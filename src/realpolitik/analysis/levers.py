@@ -154,7 +154,7 @@ class IssueLevers:
 
 def sweep_issue(scenario: Scenario, model: str, options: BaseModel, steps: LeverSteps, index: int) -> IssueLevers:
     """The levers of issue ``index``: one batch of ``1 + 6N`` tables through the model."""
-    table = ValueTable.of(scenario, Uncertainty())
+    table = ValueTable.of(scenario, Uncertainty())  # only the values are used, not the sds
     columns = table.issues[index]
     issue = columns.issue
     changes = []  # (actor, attribute, column, current, down, up)
