@@ -51,7 +51,7 @@ import numpy as np
 
 from realpolitik.io.decide import read_decide
 from realpolitik.io.files import write_atomically
-from realpolitik.models.exchange import ExchangeOptions, exchange_arrays, run_exchange
+from realpolitik.models.exchange import ExchangeOptions, run_exchange
 
 PEER = "decide-exchange-model==2022.1.28"
 ROUNDS = 10
@@ -160,7 +160,7 @@ def job(path: Path, seed: int | None = None, candidate_order: bool = False, coun
 
 def ours(arrays, options: ExchangeOptions | str):
     started = time.perf_counter()
-    result = run_exchange(arrays.positions, arrays.salience, arrays.power, arrays.scale_min, arrays.scale_max,
+    result = run_exchange(arrays.position, arrays.salience, arrays.capability, arrays.scale_min, arrays.scale_max,
                           options)
     return result, time.perf_counter() - started
 
@@ -217,7 +217,7 @@ def main() -> None:
     missing = [str(path) for path in paths.values() if not path.exists()]
     if missing:
         raise SystemExit(f"missing inputs: {', '.join(missing)}")
-    arrays = {name: exchange_arrays(read_decide(path)) for name, path in paths.items()}
+    arrays = {name: read_decide(path).table_arrays() for name, path in paths.items()}
     report = {
         "peer": PEER, "rounds": ROUNDS, "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),

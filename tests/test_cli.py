@@ -55,7 +55,7 @@ def test_all_models_table_shows_every_issue_model_and_anchor(cli):
     text = " ".join(result.stdout.split())
     for issue in scenario.issues:
         assert issue.label in text
-    for model in ("compromise", "median", "nash", "eum"):
+    for model in ("compromise", "median", "nash", "eum", "smp", "exchange"):
         assert f"{model} " in text
     assert "25 limited moratoria (energy, Black Sea)" in text
 
@@ -63,7 +63,7 @@ def test_all_models_table_shows_every_issue_model_and_anchor(cli):
 def test_all_models_json_holds_one_result_per_model(cli):
     result = cli("forecast", "ukraine-2025-03", "--model", "all", "--format", "json")
     document = json.loads(result.stdout)
-    assert [r["model"] for r in document["results"]] == ["compromise", "median", "nash", "eum"]
+    assert [r["model"] for r in document["results"]] == ["compromise", "median", "nash", "eum", "smp", "exchange"]
     for entry in document["results"]:
         assert {"model", "options", "issues"} <= entry.keys()
         assert len(entry["issues"]) == 6

@@ -215,6 +215,32 @@ class Scenario(_Strict):
                 return actor
         raise KeyError(name)
 
+    def table_arrays(self) -> TableArrays:
+        """Every actor on every issue as ``(N, K)`` arrays, for models that span issues.
+
+        Where an actor has no stance the position is NaN and salience and capability are 0.
+        """
+        actors = [actor.name for actor in self.actors]
+        issues = [issue.name for issue in self.issues]
+        shape = (len(actors), len(issues))
+        position, salience, capability = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
+        for n, actor in enumerate(self.actors):
+            for k, name in enumerate(issues):
+                stance = actor.stances.get(name)
+                if stance is not None:
+                    position[n, k] = stance.position
+                    salience[n, k] = stance.salience / 100.0
+                    capability[n, k] = actor.capability_on(name)
+        return TableArrays(
+            actors=actors,
+            issues=issues,
+            position=position,
+            salience=salience,
+            capability=capability,
+            scale_min=np.array([issue.scale_min for issue in self.issues], dtype=float),
+            scale_max=np.array([issue.scale_max for issue in self.issues], dtype=float),
+        )
+
     def issue_arrays(self, issue: str) -> IssueArrays:
         """The participants of ``issue`` and their numbers, ready for a model kernel."""
         names, positions, saliences, capabilities = [], [], [], []
@@ -233,6 +259,24 @@ class Scenario(_Strict):
             salience=np.asarray(saliences, dtype=float),
             capability=np.asarray(capabilities, dtype=float),
         )
+
+
+@dataclass
+class TableArrays:
+    """The whole table as ``(N, K)`` arrays over N actors and K issues (salience 0..1;
+    NaN position, zero salience and capability where an actor takes no part)."""
+
+    actors: list[str]
+    issues: list[str]
+    position: np.ndarray
+    salience: np.ndarray
+    capability: np.ndarray
+    scale_min: np.ndarray
+    scale_max: np.ndarray
+
+    @property
+    def participates(self) -> np.ndarray:
+        return ~np.isnan(self.position)
 
 
 @dataclass

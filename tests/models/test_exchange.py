@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from realpolitik.models.exchange import PRESETS, ExchangeOptions, ExchangeResult, exchange_arrays, run_exchange
+from realpolitik.models.exchange import PRESETS, ExchangeOptions, ExchangeResult, run_exchange
 
 DECIDE_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "decide"
 
@@ -25,11 +25,11 @@ def decide_arrays(name: str):
     path = DECIDE_DATA / name
     if not path.exists():
         pytest.skip(f"reference data {path} is not available")
-    return exchange_arrays(read_decide(path))
+    return read_decide(path).table_arrays()
 
 
 def run_on(arrays, options) -> ExchangeResult:
-    return run_exchange(arrays.positions, arrays.salience, arrays.power, arrays.scale_min, arrays.scale_max, options)
+    return run_exchange(arrays.position, arrays.salience, arrays.capability, arrays.scale_min, arrays.scale_max, options)
 
 
 # --- hand-derived cases -------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_votes_are_the_last_recorded_moves_and_start_positions_follow_the_update
         moved = votes != start
         np.testing.assert_allclose(result.positions[round_index + 1][moved],
                                    (start + share * (votes - start))[moved], atol=1e-9 * scale.max())
-        weights = arrays.power * arrays.salience
+        weights = arrays.capability * arrays.salience
         np.testing.assert_allclose(result.outcomes[round_index + 1],
                                    (weights * votes).sum(axis=0) / weights.sum(axis=0), atol=1e-9)
 

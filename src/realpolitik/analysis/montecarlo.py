@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Threshold, parse_threshold
 from realpolitik.forecast import MODELS, resolve_options
-from realpolitik.scenario import Issue, Scenario, Uncertainty
+from realpolitik.scenario import Issue, Scenario, TableArrays, Uncertainty
 
 DEFAULT_DRAWS = 1000
 #: Largest draw count accepted (a million draws of a 13-actor EUM scenario take minutes).
@@ -129,10 +129,13 @@ class ValueTable:
         """The model's forecast of issue ``index`` for each row of ``values (B, F)``: ``(B,)``.
 
         Rows go to the kernel in batches of at most ``BATCH_ELEMENTS / N²``; every model
-        treats draws independently, so the batching never changes a result.
+        treats draws independently, so the batching never changes a result. Models that
+        span issues run the whole table once per row.
         """
-        columns = self.issues[index]
         run_issue = MODELS[model].run_issue
+        if run_issue is None:
+            return self.table_forecasts(values, model, options)[:, index]
+        columns = self.issues[index]
         result = np.empty(values.shape[0])
         batch = max(1, BATCH_ELEMENTS // max(1, len(columns.actors)) ** 2)
         for start in range(0, values.shape[0], batch):
@@ -142,8 +145,29 @@ class ValueTable:
                 rows[:, columns.capability], options).forecast
         return result
 
+    def table_forecasts(self, values: np.ndarray, model: str, options: BaseModel) -> np.ndarray:
+        """Forecasts ``(B, K)`` of a model that spans issues, one run of the whole table per row."""
+        actors = [actor for actor, attribute, issue in self.labels if attribute == "capability" and issue is None]
+        index_of = {name: n for n, name in enumerate(actors)}
+        shape = (len(actors), len(self.issues))
+        result = np.empty((values.shape[0], len(self.issues)))
+        for row_number, row in enumerate(values):
+            position, salience, capability = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
+            for k, columns in enumerate(self.issues):
+                rows = [index_of[name] for name in columns.actors]
+                position[rows, k] = row[columns.position]
+                salience[rows, k] = row[columns.salience] / 100.0
+                capability[rows, k] = row[columns.capability]
+            table = TableArrays(actors, [c.issue.name for c in self.issues], position, salience, capability,
+                                np.array([c.issue.scale_min for c in self.issues]),
+                                np.array([c.issue.scale_max for c in self.issues]))
+            result[row_number] = MODELS[model].run_table(table, options).forecast
+        return result
+
     def forecasts(self, values: np.ndarray, model: str, options: BaseModel) -> np.ndarray:
         """The model's forecast of every issue for each row of ``values (B, F)``: ``(B, issues)``."""
+        if MODELS[model].run_issue is None:
+            return self.table_forecasts(values, model, options)
         return np.stack([self.issue_forecasts(values, index, model, options) for index in range(len(self.issues))],
                         axis=1)
 

@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -194,36 +194,6 @@ class ExchangeResult:
     def forecast(self) -> np.ndarray:
         """The expected outcome per issue after the last round, shape (K,)."""
         return self.outcomes[-1]
-
-
-class ExchangeArrays(NamedTuple):
-    """A scenario as the arrays :func:`run_exchange` takes (salience on 0..1)."""
-
-    actors: list[str]
-    issues: list[str]
-    positions: np.ndarray
-    salience: np.ndarray
-    power: np.ndarray
-    scale_min: np.ndarray
-    scale_max: np.ndarray
-
-
-def exchange_arrays(scenario) -> ExchangeArrays:
-    """The (N, K) arrays of a :class:`realpolitik.scenario.Scenario`; NaN where an actor has no stance."""
-    actors = [actor.name for actor in scenario.actors]
-    issues = [issue.name for issue in scenario.issues]
-    shape = (len(actors), len(issues))
-    positions, salience, power = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
-    for n, actor in enumerate(scenario.actors):
-        for k, issue in enumerate(issues):
-            stance = actor.stances.get(issue)
-            if stance is not None:
-                positions[n, k] = stance.position
-                salience[n, k] = stance.salience / 100.0
-                power[n, k] = actor.capability_on(issue)
-    scale_min = np.array([issue.scale_min for issue in scenario.issues], dtype=float)
-    scale_max = np.array([issue.scale_max for issue in scenario.issues], dtype=float)
-    return ExchangeArrays(actors, issues, positions, salience, power, scale_min, scale_max)
 
 
 def run_exchange(

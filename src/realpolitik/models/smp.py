@@ -48,10 +48,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .smp_bargain import (
     BARGAIN_INTERPOLATIONS,
@@ -129,9 +130,10 @@ _ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class SMPOptions:
+class SMPOptions(BaseModel):
     """The SMP's model parameters, named as in KTAB (``smpSchema.xsd``), and its stopping rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     victory_probability_model: VictoryProbabilityModel = "Linear"
     pce_model: PCEModel = "Conditional"
@@ -147,7 +149,8 @@ class SMPOptions:
     min_delta_ratio: float = 0.02
     min_significant_delta: float = 1e-4
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _check(self) -> SMPOptions:
         for name, allowed in KTAB_PARAMETERS:
             value = getattr(self, name)
             if value not in allowed:
@@ -156,6 +159,7 @@ class SMPOptions:
             raise ValueError("SMP options need 1 <= min_iterations <= max_iterations")
         if not (self.min_delta_ratio >= 0 and self.min_significant_delta > 0):
             raise ValueError("SMP options need min_delta_ratio >= 0 and min_significant_delta > 0")
+        return self
 
     def ktab_codes(self) -> tuple[int, ...]:
         """The nine integers KTAB's engine (``runSmpModel``) reads, in its order."""
@@ -196,7 +200,7 @@ class SMPOptions:
         return cls(**values, **stopping)
 
     def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return self.model_dump()
 
 
 #: Named option sets. ``ktab-default`` is KTAB's default run and reproduces its 2017 reference logs.
