@@ -119,3 +119,18 @@ def test_xlsx_problems_name_sheet_and_row(tmp_path):
         read_xlsx(path)
     assert str(caught.value) == (f"{path}, sheet 'Stances', row 3, actor 'B', issue 'x', field 'salience': "
                                  "salience 140 is outside 0..100")
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    from realpolitik.io.files import write_atomically
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "out.yaml"
+        write_atomically(target, b"x")
+        assert target.stat().st_mode & 0o777 == 0o644
+        assert target.read_bytes() == b"x"
+    finally:
+        os.umask(umask)

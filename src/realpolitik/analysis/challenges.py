@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from realpolitik.forecast import ForecastRequestError
-from realpolitik.models.eum import EUMOptions, _challenge_grids, risk_exponents
+from realpolitik.models.eum import EUMOptions, challenge_grids, risk_exponents
 from realpolitik.models.weighted import weighted_median
 from realpolitik.scenario import Scenario
 
@@ -63,7 +63,7 @@ def challenge_perspective(scenario: Scenario, issue: str, actor: str, options: E
     delta = np.where(spread > 0, spread, 1.0)
     median = weighted_median(current, weight)
     exponent = risk_exponents(current, salience, weight, delta, median, options)
-    attack, defence = _challenge_grids(current, salience, weight, exponent, delta, median, options)
+    attack, defence = challenge_grids(current, salience, weight, exponent, delta, median, options)
     index = arrays.actors.index(actor)
     others = [i for i in range(len(arrays.actors)) if i != index]
     return ChallengePerspective(issue, actor, [arrays.actors[i] for i in others],

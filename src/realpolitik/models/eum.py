@@ -260,7 +260,7 @@ def risk_exponents(
     return unsort(state.order, state.risk_exponents(options))
 
 
-def _challenge_grids(
+def challenge_grids(
     position: np.ndarray,
     salience: np.ndarray,
     weight: np.ndarray,
