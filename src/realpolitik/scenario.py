@@ -148,7 +148,7 @@ class Stance(_Strict):
 class IssueCapability(_Strict):
     """A per-issue override of an actor's capability."""
 
-    value: Annotated[float, Field(ge=0), _uncertain("Capability on this issue, >= 0.")]
+    value: Annotated[float, Field(json_schema_extra={"minimum": 0}), _uncertain("Capability on this issue, >= 0.")]
     capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the value.")
     rationale: str | None = None
 
@@ -163,7 +163,8 @@ class Actor(_Strict):
 
     name: str = Field(min_length=1)
     title: str | None = None
-    capability: Annotated[float, Field(ge=0), _uncertain("Clout, >= 0; only ratios between actors matter.")]
+    capability: Annotated[float, Field(json_schema_extra={"minimum": 0}),
+                          _uncertain("Clout, >= 0; only ratios between actors matter.")]
     capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the capability.")
     capability_rationale: str | None = None
     capability_by_issue: dict[str, IssueCapability] = Field(default_factory=dict)
@@ -391,6 +392,14 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
         if actor.name in seen:
             add("duplicate actor name", actor=actor.name, fld="name")
         seen.add(actor.name)
+        # Ranges are checked here rather than by the field types, so that they are
+        # reported together with every other problem of the table.
+        if actor.capability < 0:
+            add(f"capability {actor.capability:g} is negative", actor=actor.name, fld="capability")
+        for name, override in actor.capability_by_issue.items():
+            if override.value < 0:
+                add(f"capability {override.value:g} is negative", actor=actor.name, issue=name,
+                    fld="capability_by_issue")
         for name in actor.capability_by_issue:
             if name not in issues:
                 add("capability override for an unknown issue", actor=actor.name, issue=name,
