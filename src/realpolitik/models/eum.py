@@ -322,21 +322,34 @@ def _offers(receiver: np.ndarray, position: np.ndarray, weight: np.ndarray, move
     losing = (defence > 0) & (attack < 0)
     compromise = losing & (balance > 0)
     capitulation = losing & (balance < 0)
+    del balance, losing  # fewer live arrays keep the block in cache
     code = confrontation.view(np.int8) * np.int8(_CODE_OF_KIND[CONFRONTATION])
     code |= compromise.view(np.int8) * np.int8(_CODE_OF_KIND[COMPROMISE])
     code |= capitulation.view(np.int8) * np.int8(_CODE_OF_KIND[CAPITULATION])
     best_code = code.max(axis=2)
     candidate = (code == best_code[:, :, None]) & (code > 0)
+    del confrontation, capitulation, code
 
+    share = np.abs(attack)  # σ = |a/b| on compromises, clipped to [0, 1] elsewhere
     with np.errstate(over="ignore"):
-        share = np.minimum(np.abs(attack) / np.maximum(defence, np.finfo(float).tiny), 1.0)  # σ on compromises
+        share /= np.maximum(defence, np.finfo(float).tiny)
+    np.minimum(share, 1.0, out=share)
     gap = own - other
-    target = other + compromise * (gap * (1.0 - share))  # x_i + (x_j - x_i) σ on compromises, else x_j
+    target = 1.0 - share
+    target *= gap
+    target *= compromise
+    target += other  # x_i + (x_j - x_i) σ on compromises, else x_j
     if options.compromise_choice == "scholz_code":
-        compromise_key = other + gap * (share / (1.0 + share))
+        criterion = share + 1.0
+        np.divide(share, criterion, out=criterion)
+        criterion *= gap
+        criterion += other  # x_j + (x_i - x_j) σ/(1 + σ)
     else:
-        compromise_key = movement * share
-    criterion = movement + compromise * (compromise_key - movement)
+        criterion = share * movement
+    del share, gap
+    criterion -= movement
+    criterion *= compromise
+    criterion += movement  # the compromise key on compromises, else the movement
 
     tied = _closest(candidate, criterion)
     if (tied.sum(axis=2) > 1).any():
