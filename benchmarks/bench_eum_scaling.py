@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,12 @@ from realpolitik.models.eum import EUMOptions, run_eum
 
 RESULTS = Path(__file__).parent / "results"
 LITERAL_SIZE = 200
+
+
+def peak_memory_bytes() -> int:
+    """Peak resident memory of this process so far (Linux reports kilobytes, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if platform.system() == "Darwin" else peak * 1024
 
 
 def random_issue(count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -68,7 +75,8 @@ def main() -> None:
     sizes = np.array([item["actors"] for item in rounds], dtype=float)
     seconds = np.array([item["seconds"] for item in rounds])
     exponent = float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
-    print(f"growth exponent over N = {int(sizes.min())}..{int(sizes.max())}: {exponent:.2f}")
+    print(f"growth exponent over N = {int(sizes.min())}..{int(sizes.max())}: {exponent:.2f}; peak memory "
+          f"{peak_memory_bytes() / 2**30:.2f} GiB")
 
     literal = None
     if not arguments.skip_literal:
@@ -91,6 +99,7 @@ def main() -> None:
         "command": "python benchmarks/bench_eum_scaling.py --sizes " + " ".join(map(str, arguments.sizes)),
         "agreement_with_literal_loops": {"tolerance": 1e-9, "disagreements": disagreements},
         "rounds": rounds, "growth_exponent": exponent, "literal_loop": literal,
+        "peak_memory_bytes": peak_memory_bytes(),
         "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(), "python": platform.python_version(),
                     "numpy": np.__version__, "load_average_1min": os.getloadavg()[0]},
         "realpolitik": __version__,
