@@ -230,3 +230,17 @@ def test_bad_requests(cli, tmp_path, arguments, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_models_that_span_issues_run_each_dossier_as_one_table(cli):
+    """SMP and exchange negotiate a dossier's issues together; every usable issue gets a forecast
+    inside the range of its positions."""
+    from realpolitik.analysis.backtest import forecast_issues
+    from realpolitik.io.deu3 import read_deu3
+
+    dataset = read_deu3(shared_file("deu3", "deu3.tsv"))
+    for model in ("smp", "exchange"):
+        forecasts = forecast_issues(dataset, model)
+        assert forecasts.shape == (353,)
+        for issue, value in zip(dataset.issues, forecasts):
+            assert issue.arrays.position.min() - 1e-6 <= value <= issue.arrays.position.max() + 1e-6

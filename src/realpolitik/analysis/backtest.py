@@ -39,6 +39,7 @@ import numpy as np
 from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
 from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
 from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
+from realpolitik.scenario import TableArrays
 
 CapabilityRule = Literal["gdp", "council-votes", "equal"]
 SalienceRule = Literal["recorded", "equal"]
@@ -203,11 +204,39 @@ def forecast_issues(dataset: Deu3Dataset, name: str, capability_rule: Capability
     """A base model's forecast of every issue, ``(I,)``; ``name`` is ``model`` or ``model:preset``."""
     model, preset = _model_and_preset(name)
     spec, options = MODELS[model], resolve_options(model, preset)
+    if spec.run_issue is None:
+        return _forecast_by_dossier(dataset, spec.run_table, options, capability_rule, salience_rule)
     forecasts = np.empty(len(dataset.issues))
     for index, issue in enumerate(dataset.issues):
         run = spec.run_issue(issue.arrays.issue, issue.arrays.position[None],
                              salience(issue, salience_rule)[None], capability(issue, capability_rule)[None], options)
         forecasts[index] = run.forecast[0]
+    return forecasts
+
+
+def _forecast_by_dossier(dataset: Deu3Dataset, run_table, options, capability_rule: CapabilityRule,
+                         salience_rule: SalienceRule) -> np.ndarray:
+    """Forecasts ``(I,)`` of a model that spans issues (SMP, exchange): each dossier's issues
+    are negotiated together, as one table of the actors taking part in any of them."""
+    by_dossier: dict[str, list[int]] = {}
+    for index, issue in enumerate(dataset.issues):
+        by_dossier.setdefault(issue.dossier, []).append(index)
+    forecasts = np.empty(len(dataset.issues))
+    for indices in by_dossier.values():
+        issues = [dataset.issues[index] for index in indices]
+        actors = list(dict.fromkeys(actor for issue in issues for actor in issue.arrays.actors))
+        row = {actor: number for number, actor in enumerate(actors)}
+        shape = (len(actors), len(issues))
+        position, saliences, capabilities = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
+        for k, issue in enumerate(issues):
+            rows = [row[actor] for actor in issue.arrays.actors]
+            position[rows, k] = issue.arrays.position
+            saliences[rows, k] = salience(issue, salience_rule)
+            capabilities[rows, k] = capability(issue, capability_rule)
+        table = TableArrays(actors, [issue.arrays.issue.name for issue in issues], position, saliences,
+                            capabilities, np.array([issue.arrays.issue.scale_min for issue in issues]),
+                            np.array([issue.arrays.issue.scale_max for issue in issues]))
+        forecasts[indices] = run_table(table, options).forecast
     return forecasts
 
 
