@@ -100,6 +100,27 @@ def _salience_totals(actors: list[dict], rows: dict[str, int], file: str) -> lis
     return problems
 
 
+def _ktab_scenario(name: str, description: str | None, source: str, dimensions: list[str], actors: list[dict],
+                   actor_rows: dict[str, int], file: str) -> Scenario:
+    """Validate a KTAB table as a scenario, one issue per dimension on KTAB's 0..100 scale;
+    the shared checks and KTAB's own (saliences summing to at most 100) reported together."""
+    data = {
+        "name": name,
+        "description": description,
+        "sources": [source],
+        "issues": [{"name": dimension, **_SCALE} for dimension in dimensions],
+        "actors": actors,
+    }
+    totals = _salience_totals(actors, actor_rows, file)
+    try:
+        scenario = load_scenario_dict(data, Origin(file=file, actor_rows=actor_rows))
+    except ScenarioError as error:
+        raise ScenarioError(error.problems + totals) from None
+    if totals:
+        raise ScenarioError(totals)
+    return scenario
+
+
 def read_ktab_csv(path: str | Path) -> Scenario:
     """Read a KTAB SMP scenario from CSV (layout in the module docstring)."""
     path = Path(path)
@@ -191,21 +212,8 @@ def read_ktab_csv(path: str | Path) -> Scenario:
     if problems:
         raise ScenarioError(problems)
 
-    data = {
-        "name": scenario_name or path.stem,
-        "description": description or None,
-        "sources": [f"KTAB CSV {path.name}"],
-        "issues": [{"name": dimension, **_SCALE} for dimension in dimensions],
-        "actors": actors,
-    }
-    totals = _salience_totals(actors, actor_rows, file)
-    try:
-        scenario = load_scenario_dict(data, Origin(file=file, actor_rows=actor_rows))
-    except ScenarioError as error:
-        raise ScenarioError(error.problems + totals) from None
-    if totals:
-        raise ScenarioError(totals)
-    return scenario
+    return _ktab_scenario(scenario_name or path.stem, description or None, f"KTAB CSV {path.name}", dimensions,
+                          actors, actor_rows, file)
 
 
 # --------------------------------------------------------------------------- XML
@@ -375,20 +383,8 @@ def read_ktab_xml_run(path: str | Path) -> KTABRun:
     if problems:
         raise ScenarioError(problems)
 
-    data = {
-        "name": scenario_name,
-        "description": text_of(document.child("desc")) or None,
-        "sources": [f"KTAB XML {path.name}"],
-        "issues": [{"name": dimension, **_SCALE} for dimension in dimensions],
-        "actors": actors,
-    }
-    totals = _salience_totals(actors, actor_rows, file)
-    try:
-        scenario = load_scenario_dict(data, Origin(file=file, actor_rows=actor_rows))
-    except ScenarioError as error:
-        raise ScenarioError(error.problems + totals) from None
-    if totals:
-        raise ScenarioError(totals)
+    scenario = _ktab_scenario(scenario_name, text_of(document.child("desc")) or None, f"KTAB XML {path.name}",
+                              dimensions, actors, actor_rows, file)
     return KTABRun(scenario=scenario, options=options, seed=seed, accommodation=accommodation)
 
 
