@@ -62,7 +62,7 @@ from realpolitik.models.eum_votes import (
 from realpolitik.models.weighted import weighted_mean, weighted_median
 
 __all__ = ["CAPITULATION", "COMPROMISE", "CONFRONTATION", "MOVE_KINDS", "NO_MOVE", "PRESETS", "EUMOptions",
-           "EUMTrajectory", "eum_round", "probability_of_success", "risk_exponents", "run_eum"]
+           "EUMTrajectory", "challenge_grids", "eum_round", "probability_of_success", "risk_exponents", "run_eum"]
 
 NO_MOVE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 MOVE_KINDS = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
