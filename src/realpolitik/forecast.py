@@ -193,9 +193,6 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 
-#: The models that forecast one issue at a time (batched over Monte Carlo draws).
-ISSUE_MODELS = [name for name, spec in MODELS.items() if spec.run_issue is not None]
-
 
 class ForecastRequestError(ValueError):
     """An unknown model or preset, or options that do not fit the model."""
