@@ -159,3 +159,28 @@ def test_negative_rounds(cli, tmp_path):
     result = cli("forecast", str(path), "--rounds", "-3")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+VETO_YAML = ("name: t\nissues:\n  - {name: x, status_quo: 20, veto_players: [A, B], reversion: 30}\n"
+             "  - {name: y, status_quo: 50}\nactors:\n"
+             "  - {name: A, capability: 1, stances: {x: {position: 1, salience: 10}, y: {position: 5, salience: 10}}}\n"
+             "  - {name: B, capability: 2, stances: {x: {position: 5, salience: 10}}}\n")
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("veto_players: [A, B]", "veto_players: [A, Z]", "field 'veto_players': veto player 'Z' is not an actor"),
+    ("{name: y, status_quo: 50}", "{name: y, status_quo: 50, veto_players: [B]}",
+     "issue 'y', field 'veto_players': veto player 'B' takes no position on this issue"),
+    ("reversion: 30", "reversion: 130", "field 'reversion': reversion point 130 lies outside the scale 0..100"),
+    ("reversion: 30", "reversion: 30, agenda_setter: Z", "field 'agenda_setter': agenda setter 'Z' is not an actor"),
+])
+def test_veto_players_reversion_and_agenda_setter(cli, tmp_path, old, new, message):
+    path = tmp_path / "table.yaml"
+    path.write_text(VETO_YAML)
+    assert cli("validate", str(path)).exit_code == 0
+    path.write_text(VETO_YAML.replace(old, new))
+    result = run_validate_and_forecast(cli, path)
+    issue = "y" if "issue 'y'" in message else "x"
+    row = 4 if issue == "y" else 3
+    assert f"{path}, row {row}, issue '{issue}', " + message.removeprefix("issue 'y', ") in result.stderr
+    assert "1 problem(s) found" in result.stderr

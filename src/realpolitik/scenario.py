@@ -14,6 +14,11 @@ as ``position: 30 ± 10`` (or ``30 +- 10``, ``30 +/- 10``); values without one t
 scenario-wide default noise model of :class:`Uncertainty` (used by Monte Carlo runs).
 An actor without a stance on an issue does not take part in that issue.
 
+An issue may name its ``veto_players`` (actors whose consent an agreement needs), its
+``reversion`` point (what holds without agreement; the status quo when left out, see
+:attr:`Issue.reversion_point`) and an ``agenda_setter`` (the actor that proposes), each
+with a rationale; :class:`IssueArrays` gives their indices among the issue's participants.
+
 Validation never stops at the first problem: :func:`load_scenario_dict` collects
 every problem, each located by file, row, actor, issue and field, and raises one
 :class:`ScenarioError` listing them all.
@@ -116,10 +121,24 @@ class Issue(_Strict):
     )
     status_quo: float | None = Field(None, description="Reference point (status quo / disagreement point).")
     status_quo_rationale: str | None = None
+    veto_players: list[str] = Field(
+        default_factory=list, description="Actors whose consent an agreement needs (each takes part in the issue).")
+    veto_players_rationale: str | None = None
+    reversion: float | None = Field(
+        None, description="What holds without agreement, on the scale; the status quo when left out.")
+    reversion_rationale: str | None = None
+    agenda_setter: str | None = Field(
+        None, description="The actor that proposes what the veto players accept or reject (veto-player model).")
+    agenda_setter_rationale: str | None = None
 
     @property
     def label(self) -> str:
         return self.title or self.name
+
+    @property
+    def reversion_point(self) -> float | None:
+        """What holds without agreement: ``reversion``, else the status quo (None when neither is given)."""
+        return self.status_quo if self.reversion is None else self.reversion
 
     def anchor_text(self, value: float) -> str:
         """The label of the anchor nearest to ``value`` (empty when the issue has none)."""
@@ -291,6 +310,17 @@ class IssueArrays:
     capability: np.ndarray
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def veto_player_indices(self) -> np.ndarray:
+        """Indices into ``actors`` of the issue's veto players, in declared order (empty when none)."""
+        return np.array([self.actors.index(name) for name in self.issue.veto_players], dtype=int)
+
+    @property
+    def agenda_setter_index(self) -> int | None:
+        """Index into ``actors`` of the issue's agenda setter, or None when none is declared."""
+        setter = self.issue.agenda_setter
+        return None if setter is None else self.actors.index(setter)
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -418,6 +448,40 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
     for name, count in participants.items():
         if count == 0:
             add("no actor takes a position on this issue", issue=name)
+    problems.extend(_procedure_problems(scenario, origin))
+    return problems
+
+
+def _procedure_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
+    """Checks of each issue's veto players, reversion point and agenda setter."""
+    problems: list[Problem] = []
+    actors = {actor.name: actor for actor in scenario.actors}
+
+    def add(message: str, issue: str, fld: str) -> None:
+        where, row = origin.locate(None, issue)
+        problems.append(Problem(message, where, row, None, issue, fld))
+
+    def check_participant(name: str, role: str, issue: Issue, fld: str) -> None:
+        if name not in actors:
+            add(f"{role} '{name}' is not an actor of the scenario", issue.name, fld)
+        elif issue.name not in actors[name].stances:
+            add(f"{role} '{name}' takes no position on this issue", issue.name, fld)
+
+    for issue in scenario.issues:
+        seen: set[str] = set()
+        for name in issue.veto_players:
+            if name in seen:
+                add(f"veto player '{name}' is named twice", issue.name, "veto_players")
+            seen.add(name)
+            check_participant(name, "veto player", issue, "veto_players")
+        if issue.agenda_setter is not None:
+            check_participant(issue.agenda_setter, "agenda setter", issue, "agenda_setter")
+        if issue.reversion is not None and not issue.scale_min <= issue.reversion <= issue.scale_max:
+            add(f"reversion point {issue.reversion:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
+                issue.name, "reversion")
+        elif (issue.veto_players or issue.agenda_setter is not None) and issue.reversion_point is None:
+            add("veto players or an agenda setter are declared, but neither a reversion point nor a status quo: "
+                "say what holds without agreement", issue.name, "reversion")
     return problems
 
 

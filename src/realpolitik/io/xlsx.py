@@ -8,9 +8,11 @@ One sheet per kind of thing, a header row, then one row per entry:
     ``uncertainty.position_sd_percent_of_scale``, ``uncertainty.salience_sd``,
     ``uncertainty.capability_sd_percent``.
 ``Issues``
-    ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | description``;
-    ``anchors`` one per line within the cell (``0 = no ceasefire``, new line,
-    ``25 = limited moratoria``, ...); in a cell without line breaks ``;`` separates them.
+    ``name | title | scale_min | scale_max | anchors | status_quo | status_quo_rationale | reversion |
+    reversion_rationale | veto_players | veto_players_rationale | agenda_setter | agenda_setter_rationale |
+    description``; ``anchors`` one per line within the cell (``0 = no ceasefire``, new line,
+    ``25 = limited moratoria``, ...); in a cell without line breaks ``;`` separates them. ``veto_players``
+    likewise: one actor name per line, or separated by ``;``.
 ``Actors``
     ``name | title | capability | capability_sd | capability_rationale``.
 ``Stances``
@@ -43,7 +45,8 @@ from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_
 SHEETS: dict[str, tuple[str, ...]] = {
     "Scenario": ("field", "value"),
     "Issues": ("name", "title", "scale_min", "scale_max", "anchors", "status_quo", "status_quo_rationale",
-               "description"),
+               "reversion", "reversion_rationale", "veto_players", "veto_players_rationale", "agenda_setter",
+               "agenda_setter_rationale", "description"),
     "Actors": ("name", "title", "capability", "capability_sd", "capability_rationale"),
     "Stances": ("actor", "issue", "position", "position_sd", "salience", "salience_sd", "position_rationale",
                 "salience_rationale"),
@@ -55,7 +58,7 @@ REQUIRED = {
     "Stances": ("actor", "issue", "position", "salience"),
     "Capability overrides": ("actor", "issue", "capability"),
 }
-NUMBERS = {"scale_min", "scale_max", "status_quo", "capability", "position", "salience", "capability_sd",
+NUMBERS = {"scale_min", "scale_max", "status_quo", "reversion", "capability", "position", "salience", "capability_sd",
            "position_sd", "salience_sd"}
 #: Rows of sheet ``Scenario`` that set the default noise model, and the field each sets.
 UNCERTAINTY_ROWS = {f"uncertainty.{name}": name
@@ -159,10 +162,16 @@ def read_xlsx(path: Path) -> Scenario:
     for number, record in sheets["Issues"]:
         name = _name(record["name"])
         rows[("issue", name)] = (f"{label}, sheet 'Issues'", number)
-        issue = {key: record.get(key) for key in ("title", "description", "status_quo_rationale")}
+        issue = {key: record.get(key) for key in ("title", "description", "status_quo_rationale",
+                                                  "reversion_rationale", "veto_players_rationale",
+                                                  "agenda_setter_rationale")}
         issue = {key: _text(value) for key, value in issue.items()}
         issue.update(name=name, scale_min=record.get("scale_min"), scale_max=record.get("scale_max"),
-                     status_quo=record.get("status_quo"))
+                     status_quo=record.get("status_quo"), reversion=record.get("reversion"),
+                     agenda_setter=_name(record.get("agenda_setter")))
+        veto_players = _text(record.get("veto_players"))
+        if veto_players:
+            issue["veto_players"] = _split_names(veto_players)
         anchors = _text(record.get("anchors"))
         if anchors:
             issue["anchors"] = _parse_anchors(anchors, f"{label}, sheet 'Issues'", number, problems)
@@ -207,6 +216,12 @@ def read_xlsx(path: Path) -> Scenario:
     return load_scenario_dict(data, Origin(file=label, rows=rows))
 
 
+def _split_names(text: str) -> list[str]:
+    """Names written one per line in a cell, or separated by ``;`` in a cell without line breaks."""
+    parts = text.splitlines() if "\n" in text else text.split(";")
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _format_anchors(anchors: dict[float, str]) -> str:
     return "\n".join(f"{point:g} = {label}" for point, label in sorted(anchors.items()))
 
@@ -221,7 +236,9 @@ def workbook_bytes(scenario: Scenario) -> bytes:
         + [(row, getattr(scenario.uncertainty, name)) for row, name in UNCERTAINTY_ROWS.items()
            if scenario.uncertainty is not None],
         "Issues": [(i.name, i.title, i.scale_min, i.scale_max, _format_anchors(i.anchors), i.status_quo,
-                    i.status_quo_rationale, i.description) for i in scenario.issues],
+                    i.status_quo_rationale, i.reversion, i.reversion_rationale, "\n".join(i.veto_players) or None,
+                    i.veto_players_rationale, i.agenda_setter, i.agenda_setter_rationale, i.description)
+                   for i in scenario.issues],
         "Actors": [(a.name, a.title, a.capability, a.capability_sd, a.capability_rationale) for a in scenario.actors],
         "Stances": [(a.name, issue, s.position, s.position_sd, s.salience, s.salience_sd, s.position_rationale,
                      s.salience_rationale) for a in scenario.actors for issue, s in a.stances.items()],

@@ -42,7 +42,8 @@ class ScenarioBody(BaseModel):
     """A scenario in the native layout (see ``realpolitik schema``)."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: dict[str, Any] = Field(description="The scenario: name, issues, actors (native layout).")
+    scenario: dict[str, Any] = Field(description="The scenario: name, issues, actors (native layout); an issue "
+                                     "may name veto_players, a reversion point and an agenda_setter.")
 
 
 class ValidationOut(BaseModel):
