@@ -33,6 +33,9 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
 
+from realpolitik.names import normalise_texts, scenario_text_problems, visible
+from realpolitik.numbers import NUMBER_PATTERN, number_texts_in_mapping
+
 #: Largest scenario accepted; the expected-utility round costs O(N^2 log N).
 MAX_ACTORS = 20_000
 #: Largest number of issues accepted.
@@ -57,9 +60,9 @@ class Problem:
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.actor is not None:
-            where.append(f"actor '{self.actor}'")
+            where.append(f"actor '{visible(self.actor)}'")
         if self.issue is not None:
-            where.append(f"issue '{self.issue}'")
+            where.append(f"issue '{visible(self.issue)}'")
         if self.field is not None:
             where.append(f"field '{self.field}'")
         return (", ".join(where) + ": " if where else "") + self.message
@@ -77,7 +80,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
 
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_NUMBER = NUMBER_PATTERN  # ASCII digits only: "١٢" and "1_000" are not numbers
 #: ``value ± sd`` (also ``+-`` and ``+/-``), e.g. ``30 ± 10``.
 UNCERTAIN_NUMBER = re.compile(rf"^\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*$")
 
@@ -445,6 +448,8 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
             if issue.scale_min < issue.scale_max and not issue.scale_min <= stance.position <= issue.scale_max:
                 add(f"position {stance.position:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
                     actor=actor.name, issue=name, fld="position")
+    for message, actor, issue, fld in scenario_text_problems(scenario):
+        add(message, actor=actor, issue=issue, fld=fld)
     for name, count in participants.items():
         if count == 0:
             add("no actor takes a position on this issue", issue=name)
@@ -498,11 +503,16 @@ def load_scenario_dict(data: Any, origin: Origin | None = None) -> Scenario:
         if isinstance(data.get(key), list) and len(data[key]) > limit:
             raise ScenarioError([Problem(f"{len(data[key])} {key} is more than the {limit} this tool accepts",
                                          file=origin.file, field=key)])
+    data = normalise_texts(data)
+    text_numbers = []
+    for loc, message in number_texts_in_mapping(data):
+        where = _locate(loc, data, origin)
+        text_numbers.append(Problem(message, where.file, where.row, where.actor, where.issue, where.field))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_pydantic_problems(error, data, origin)) from None
-    problems = _semantic_problems(scenario, origin)
+        raise ScenarioError(text_numbers + _pydantic_problems(error, data, origin)) from None
+    problems = text_numbers + _semantic_problems(scenario, origin)
     if problems:
         raise ScenarioError(problems)
     return scenario

@@ -35,7 +35,27 @@ def database_url(db: str | None = None) -> str:
     A value without ``://`` is a path to an SQLite file.
     """
     value = db or os.environ.get(DATABASE_VARIABLE) or default_database_url()
-    return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+    url = value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+    _refuse_temporary(url)
+    return url
+
+
+def _refuse_temporary(url: str) -> None:
+    """Refuse an SQLite database that lives in memory only (``sqlite://``, ``sqlite:///``,
+    ``sqlite:///:memory:``, ``mode=memory``): every run stored there is gone when the command ends."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # reported when the store is opened
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:") or \
+            "memory" in str(parsed.query.get("mode", "")):
+        raise StoreError(f"the run store {url} is an in-memory database that keeps nothing once the command "
+                         "ends; give a file (e.g. --db runs.sqlite)")
 
 
 def _tune_sqlite(connection, _record) -> None:
