@@ -213,6 +213,28 @@ class Uncertainty(_Strict):
         10.0, ge=0, le=1000, description="Standard deviation of capabilities, in percent of the value.")
 
 
+class Event(_Strict):
+    """A dated development and what it changed in the table, as shock expressions
+    (``Russia.salience[ceasefire]-=20``, see :mod:`realpolitik.analysis.expressions`).
+
+    Events on or before the scenario's ``date`` led to the table as written; later events
+    change it (see :mod:`realpolitik.analysis.events`)."""
+
+    date: str = Field(description="When it happened (ISO 8601 date, YYYY-MM-DD).",
+                      json_schema_extra={"format": "date"})
+    title: str = Field(min_length=1, description="What happened, in a line.")
+    source: str | None = Field(None, description="Where it was reported (outlet, date).")
+    shocks: list[str] = Field(default_factory=list, description="What it changed, e.g. 'USA.position[aid]-=30'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_as_text(cls, data: Any) -> Any:
+        """YAML reads an unquoted ``2025-03-18`` as a date: keep it as ISO text."""
+        if isinstance(data, dict) and hasattr(data.get("date"), "isoformat"):
+            data = {**data, "date": data["date"].isoformat()}
+        return data
+
+
 class Scenario(_Strict):
     """A complete stakeholder table."""
 
@@ -225,6 +247,7 @@ class Scenario(_Strict):
     actors: list[Actor] = Field(min_length=1)
     uncertainty: Uncertainty | None = Field(
         None, description="Default noise model for Monte Carlo runs (see Uncertainty); documented defaults if absent.")
+    events: list[Event] = Field(default_factory=list, description="Dated developments and the shocks they bring.")
 
     def issue(self, name: str) -> Issue:
         for issue in self.issues:
@@ -454,7 +477,17 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
         if count == 0:
             add("no actor takes a position on this issue", issue=name)
     problems.extend(_procedure_problems(scenario, origin))
+    problems.extend(_event_problems(scenario, origin))
     return problems
+
+
+def _event_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
+    """Checks of the events' dates and shocks (see :func:`realpolitik.analysis.events.event_problems`)."""
+    if not scenario.events:
+        return []
+    from realpolitik.analysis.events import event_problems
+
+    return [Problem(message, file=origin.file, field=fld) for fld, message in event_problems(scenario)]
 
 
 def _procedure_problems(scenario: Scenario, origin: Origin) -> list[Problem]:

@@ -29,10 +29,16 @@ def forecast(
     preset: Annotated[str | None, typer.Option(help="A named set of options, e.g. 'scholz2011'.")] = None,
     rounds: Annotated[int | None, typer.Option(min=0, max=10_000, help="Rounds for dynamic models.")] = None,
     format: Annotated[FormatChoice, typer.Option("--format", help="Output format.")] = "table",
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Forecast the table as of this date (YYYY-MM-DD): the scenario's events up to it.")] = None,
     db: DbOption = None,
 ) -> None:
     """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`)."""
     loaded = load_scenario(scenario)
+    if as_of is not None:
+        from realpolitik.analysis.events import as_of_scenario
+
+        loaded = as_of_scenario(loaded, as_of)
     results = run_models(loaded, model, preset, rounds)
     document = forecasts_document(results, compared=model == ALL_MODELS)
     record_forecast(loaded, results, document, preset, db)

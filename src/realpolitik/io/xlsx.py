@@ -20,6 +20,9 @@ One sheet per kind of thing, a header row, then one row per entry:
     (salience 0..100; leave an actor out of an issue by giving it no row).
 ``Capability overrides`` (optional)
     ``actor | issue | capability | capability_sd | rationale``.
+``Events`` (optional)
+    ``date | title | source | shocks``: dated developments (``date`` as YYYY-MM-DD or a date
+    cell), ``shocks`` one expression per line within the cell (or separated by ``;``).
 
 The ``*_sd`` columns (standard deviations, for Monte Carlo runs) may be left out or empty.
 
@@ -51,12 +54,16 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "Stances": ("actor", "issue", "position", "position_sd", "salience", "salience_sd", "position_rationale",
                 "salience_rationale"),
     "Capability overrides": ("actor", "issue", "capability", "capability_sd", "rationale"),
+    "Events": ("date", "title", "source", "shocks"),
 }
+#: Sheets a workbook may leave out.
+OPTIONAL_SHEETS = ("Scenario", "Capability overrides", "Events")
 REQUIRED = {
     "Issues": ("name",),
     "Actors": ("name", "capability"),
     "Stances": ("actor", "issue", "position", "salience"),
     "Capability overrides": ("actor", "issue", "capability"),
+    "Events": ("date", "title"),
 }
 NUMBERS = {"scale_min", "scale_max", "status_quo", "reversion", "capability", "position", "salience", "capability_sd",
            "position_sd", "salience_sd"}
@@ -98,7 +105,7 @@ def _parse_anchors(text: str, where: str, row: int, problems: list[Problem]) -> 
 def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
     """The sheet's rows as ``(row number, {column: value})``, numbers checked."""
     if sheet not in workbook.sheetnames:
-        if sheet in REQUIRED and sheet != "Capability overrides":
+        if sheet not in OPTIONAL_SHEETS:
             problems.append(Problem(f"has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})", file=path))
         return []
     where = f"{path}, sheet '{sheet}'"
@@ -213,7 +220,17 @@ def read_xlsx(path: Path) -> Scenario:
         raise ScenarioError(problems)
     data["issues"] = issues
     data["actors"] = [{k: v for k, v in actor.items() if v is not None} for actor in actor_list]
+    data["events"] = [_event(record) for _, record in sheets["Events"]]
     return load_scenario_dict(data, Origin(file=label, rows=rows))
+
+
+def _event(record: dict[str, Any]) -> dict[str, Any]:
+    """An event from its row; a date cell becomes ISO text."""
+    date = record.get("date")
+    date = date.date().isoformat() if hasattr(date, "date") else _name(date)
+    shocks = _text(record.get("shocks"))
+    return {"date": date, "title": _text(record.get("title")), "source": _text(record.get("source")),
+            "shocks": _split_names(shocks) if shocks else []}
 
 
 def _split_names(text: str) -> list[str]:
@@ -244,6 +261,7 @@ def workbook_bytes(scenario: Scenario) -> bytes:
                      s.salience_rationale) for a in scenario.actors for issue, s in a.stances.items()],
         "Capability overrides": [(a.name, issue, o.value, o.capability_sd, o.rationale)
                                  for a in scenario.actors for issue, o in a.capability_by_issue.items()],
+        "Events": [(e.date, e.title, e.source, "\n".join(e.shocks) or None) for e in scenario.events],
     }
     for sheet, records in content.items():
         worksheet = workbook.create_sheet(sheet)

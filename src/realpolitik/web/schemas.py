@@ -43,7 +43,8 @@ class ScenarioBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     scenario: dict[str, Any] = Field(description="The scenario: name, issues, actors (native layout); an issue "
-                                     "may name veto_players, a reversion point and an agenda_setter.")
+                                     "may name veto_players, a reversion point and an agenda_setter; events: "
+                                     "[{date, title, source, shocks}], dated developments.")
 
 
 class ValidationOut(BaseModel):
