@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from realpolitik.io.files import read_text, write_atomically
+from realpolitik.io.structure import check_yaml_structure, load_json
 from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 
@@ -80,6 +81,7 @@ def _rows_and_duplicates(root: yaml.Node, where: str) -> tuple[dict[tuple, tuple
 
 def parse_native(text: str, where: str) -> Scenario:
     """A scenario from YAML or JSON text; ``where`` names the source in messages."""
+    check_yaml_structure(text, where)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -96,9 +98,26 @@ def parse_native(text: str, where: str) -> Scenario:
     return load_scenario_dict(data, Origin(file=where, rows=rows))
 
 
+#: A JSON file up to this size is read again as YAML when it has problems, to name their lines.
+JSON_LINES_LIMIT = 2 * 1024 * 1024
+
+
 def read_native(path: Path) -> Scenario:
-    """Read a native YAML or JSON scenario file."""
-    return parse_native(read_text(path), str(path))
+    """Read a native YAML or JSON scenario file.
+
+    JSON is read with Python's JSON parser (far faster than YAML's on big files); when
+    the table has problems, a file small enough is read again as YAML to name their lines.
+    """
+    text = read_text(path)
+    if Path(path).suffix.lower() != ".json":
+        return parse_native(text, str(path))
+    data = load_json(text, str(path))
+    try:
+        return load_scenario_dict(data, Origin(file=str(path)))
+    except ScenarioError:
+        if len(text) > JSON_LINES_LIMIT:
+            raise
+    return parse_native(text, str(path))
 
 
 def _tidy(value: Any) -> Any:
