@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, model_validator
 
 from realpolitik.names import normalise_texts, scenario_text_problems, visible
 from realpolitik.numbers import NUMBER_PATTERN, number_texts_in_mapping
@@ -133,10 +133,34 @@ class Issue(_Strict):
     agenda_setter: str | None = Field(
         None, description="The actor that proposes what the veto players accept or reject (veto-player model).")
     agenda_setter_rationale: str | None = None
+    #: The names of the actors taking part, in the scenario's order; set by :class:`Scenario`.
+    _participants: tuple[str, ...] | None = PrivateAttr(None)
 
     @property
     def label(self) -> str:
         return self.title or self.name
+
+    @property
+    def participants(self) -> tuple[str, ...]:
+        """The actors taking part in the issue, in the order of the scenario's actors (the
+        order of :meth:`Scenario.issue_arrays` and of the arrays a model receives)."""
+        if self._participants is None:
+            raise LookupError(f"issue '{self.name}' belongs to no scenario: its participants are unknown")
+        return self._participants
+
+    def veto_player_indices(self, participants: list[str] | tuple[str, ...] | None = None) -> np.ndarray:
+        """Indices of the veto players among ``participants`` (default: :attr:`participants`),
+        in declared order; empty when none are declared."""
+        if not self.veto_players:
+            return np.zeros(0, dtype=int)
+        names = list(self.participants if participants is None else participants)
+        return np.array([names.index(name) for name in self.veto_players], dtype=int)
+
+    def agenda_setter_index(self, participants: list[str] | tuple[str, ...] | None = None) -> int | None:
+        """Index of the agenda setter among ``participants`` (default: :attr:`participants`), or None."""
+        if self.agenda_setter is None:
+            return None
+        return list(self.participants if participants is None else participants).index(self.agenda_setter)
 
     @property
     def reversion_point(self) -> float | None:
@@ -249,6 +273,12 @@ class Scenario(_Strict):
         None, description="Default noise model for Monte Carlo runs (see Uncertainty); documented defaults if absent.")
     events: list[Event] = Field(default_factory=list, description="Dated developments and the shocks they bring.")
 
+    @model_validator(mode="after")
+    def _bind_participants(self) -> Scenario:
+        for issue in self.issues:
+            issue._participants = tuple(actor.name for actor in self.actors if issue.name in actor.stances)
+        return self
+
     def issue(self, name: str) -> Issue:
         for issue in self.issues:
             if issue.name == name:
@@ -339,13 +369,12 @@ class IssueArrays:
     @property
     def veto_player_indices(self) -> np.ndarray:
         """Indices into ``actors`` of the issue's veto players, in declared order (empty when none)."""
-        return np.array([self.actors.index(name) for name in self.issue.veto_players], dtype=int)
+        return self.issue.veto_player_indices(self.actors)
 
     @property
     def agenda_setter_index(self) -> int | None:
         """Index into ``actors`` of the issue's agenda setter, or None when none is declared."""
-        setter = self.issue.agenda_setter
-        return None if setter is None else self.actors.index(setter)
+        return self.issue.agenda_setter_index(self.actors)
 
 
 @dataclass(frozen=True)
