@@ -26,6 +26,7 @@ every problem, each located by file, row, actor, issue and field, and raises one
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -552,9 +553,11 @@ def _procedure_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
     return problems
 
 
-def load_scenario_dict(data: Any, origin: Origin | None = None) -> Scenario:
+def load_scenario_dict(data: Any, origin: Origin | None = None, *, json_types: bool = False) -> Scenario:
     """Validate a plain mapping (from YAML, JSON or a reader) into a :class:`Scenario`.
 
+    With ``json_types`` (data sent as JSON, as the web API's schema describes it) every
+    number must be a JSON number: ``"5"`` and ``true`` are refused, not read as 5 and 1.
     Raises :class:`ScenarioError` listing every problem found.
     """
     origin = origin or Origin()
@@ -571,7 +574,8 @@ def load_scenario_dict(data: Any, origin: Origin | None = None) -> Scenario:
         where = _locate(loc, data, origin)
         text_numbers.append(Problem(message, where.file, where.row, where.actor, where.issue, where.field))
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = (Scenario.model_validate_json(json.dumps(data), strict=True) if json_types
+                    else Scenario.model_validate(data))
     except ValidationError as error:
         raise ScenarioError(text_numbers + _pydantic_problems(error, data, origin)) from None
     problems = text_numbers + _semantic_problems(scenario, origin)
