@@ -1,10 +1,11 @@
 """Run a model on a scenario: ``run(scenario, model, options) -> Forecast``.
 
-This is the one place where scenarios meet kernels. It turns each issue into
-arrays, calls the model's kernel (batched over draws, so the Monte Carlo layer uses
-the same path with B > 1), and turns the results back into named rounds, moves and
-forecasts. Kernels never see names; this module never does arithmetic beyond
-picking results apart.
+This is the one place where scenarios meet models. It holds the registry of models
+(each a package under :mod:`realpolitik.models`, whose adapter turns arrays into a
+:class:`~realpolitik.models.runs.IssueRun`, batched over draws so that the Monte Carlo
+layer uses the same path with B > 1, or a :class:`~realpolitik.models.runs.TableRun`),
+and turns their results into named rounds, moves and forecasts. Kernels never see
+names; this module does no arithmetic.
 """
 
 from __future__ import annotations
@@ -12,147 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from realpolitik.models.compromise import compromise
-from realpolitik.models.eum import MOVE_KINDS, EUMOptions, EUMTrajectory, run_eum
-from realpolitik.models.eum import PRESETS as EUM_PRESETS
-from realpolitik.models.exchange import PRESETS as EXCHANGE_PRESETS
-from realpolitik.models.exchange import ExchangeOptions, run_exchange
-from realpolitik.models.median import median_voter
-from realpolitik.models.nash import NashOptions, nash_bargaining
-from realpolitik.models.nash import PRESETS as NASH_PRESETS
-from realpolitik.models.smp import PRESETS as SMP_PRESETS
-from realpolitik.models.smp import SMPOptions, run_smp
-from realpolitik.models.weighted import weighted_mean, weighted_median
-from realpolitik.scenario import Issue, Scenario, TableArrays
-
-
-class NoOptions(BaseModel):
-    """A model without options."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-@dataclass
-class IssueRun:
-    """A model's result on one issue for a batch of draws: ``forecast (B,)``, plus the
-    trajectory of a dynamic model."""
-
-    forecast: np.ndarray
-    trajectory: EUMTrajectory | None = None
-
-
-def _static(kernel: Callable[..., np.ndarray]) -> Callable[..., IssueRun]:
-    def run_static(issue: Issue, position, salience, capability, options) -> IssueRun:
-        return IssueRun(kernel(position, salience, capability))
-
-    return run_static
-
-
-def _run_nash(issue: Issue, position, salience, capability, options: NashOptions) -> IssueRun:
-    return IssueRun(nash_bargaining(position, salience, capability, issue.scale_min, issue.scale_max,
-                                    issue.status_quo, options))
-
-
-def _run_eum(issue: Issue, position, salience, capability, options: EUMOptions) -> IssueRun:
-    trajectory = run_eum(position, salience, capability, options)
-    final = trajectory.weighted_median if options.forecast == "median" else trajectory.weighted_mean
-    return IssueRun(final[-1], trajectory)
-
-
-@dataclass
-class TableRun:
-    """A model's result on a whole table, for models that span issues: ``forecast (K,)``,
-    the per-issue rounds (``Round`` lists, participants only) and why it stopped."""
-
-    forecast: np.ndarray
-    rounds: list[list[Round]]
-    stop_reason: str
-
-
-def _table_rounds(table: TableArrays, positions: np.ndarray, moves: list[list[list[Move]]]) -> list[list[Round]]:
-    """Per issue, the rounds of ``positions (T, N, K)`` among its participants, with the
-    weighted mean and median of their positions; ``moves[t][k]`` are round t's moves on issue k."""
-    result = []
-    for k in range(len(table.issues)):
-        taking_part = np.flatnonzero(table.participates[:, k])
-        names = [table.actors[n] for n in taking_part]
-        weight = (table.capability[taking_part, k] * table.salience[taking_part, k])[None]
-        issue_rounds = []
-        for t in range(positions.shape[0]):
-            here = positions[t, taking_part, k]
-            issue_rounds.append(Round(t, dict(zip(names, here.tolist())), float(weighted_mean(here[None], weight)[0]),
-                                      float(weighted_median(here[None], weight)[0]), None, moves[t][k]))
-        result.append(issue_rounds)
-    return result
-
-
-def _run_smp(table: TableArrays, options: SMPOptions) -> TableRun:
-    """KTAB's SMP on every issue at once (one issue per dimension).
-
-    The SMP needs every actor on every dimension. Where an actor takes no part in an
-    issue, it gets salience 0 there and sits at the participants' capability x salience
-    weighted mean, so it neither pulls nor is pulled on that issue. Saliences are shares
-    of an actor's attention in KTAB: an actor's saliences are divided by their sum where
-    it exceeds 1. The actor's clout is its salience-weighted mean capability over the
-    issues it takes part in; an actor that cares about nothing (or has no clout) has no
-    say and keeps its positions. The forecast per issue is the participants' weighted
-    mean of the last state.
-    """
-    weight = table.capability * table.salience
-    taking_part = table.participates
-    filler = np.nansum(np.where(taking_part, table.position, 0.0) * weight, axis=0) / np.maximum(
-        weight.sum(axis=0), 1e-300)
-    position = np.where(taking_part, table.position, filler[None, :])
-    total = table.salience.sum(axis=1, keepdims=True)
-    salience = np.where(total > 1.0, table.salience / np.where(total > 0, total, 1.0), table.salience)
-    capability = (table.capability * table.salience).sum(axis=1) / np.where(total[:, 0] > 0, total[:, 0], 1.0)
-    # Actors that care about nothing (every salience 0) have no say and never move.
-    active = np.flatnonzero((total[:, 0] > 0) & (capability > 0))
-    if len(active) < 2:
-        rounds = _table_rounds(table, position[None], [[[] for _ in table.issues]])
-        return TableRun(np.array([r[-1].weighted_mean for r in rounds]), rounds, "converged")
-    result = run_smp(position[active], salience[active], capability[active], options,
-                     scale=(table.scale_min, table.scale_max))
-    states = np.repeat(position[None], result.positions.shape[0], axis=0)
-    states[:, active] = result.positions
-    moves: list[list[list[Move]]] = [[[] for _ in table.issues]]
-    for t, turn in enumerate(result.turns, start=1):
-        this_turn: list[list[Move]] = [[] for _ in table.issues]
-        for member, chosen in enumerate(turn.adopted.tolist()):
-            if chosen < 0:
-                continue
-            bargain = turn.bargains[chosen]
-            actor = int(active[member])
-            partner = int(active[bargain.receiver if bargain.initiator == member else bargain.initiator])
-            for k in range(len(table.issues)):
-                if taking_part[actor, k] and abs(states[t, actor, k] - states[t - 1, actor, k]) > 1e-12:
-                    this_turn[k].append(Move(table.actors[actor], "bargain", table.actors[partner],
-                                             float(states[t, actor, k])))
-        moves.append(this_turn)
-    rounds = _table_rounds(table, states, moves)
-    forecast = np.array([issue_rounds[-1].weighted_mean for issue_rounds in rounds])
-    return TableRun(forecast, rounds, result.stop_reason)
-
-
-def _run_exchange(table: TableArrays, options: ExchangeOptions) -> TableRun:
-    """Stokman and Van Oosten's exchange model on every issue at once; the forecast per
-    issue is its expected outcome after the last round."""
-    result = run_exchange(table.position, table.salience, table.capability, table.scale_min, table.scale_max,
-                          options, table.participates)
-    moves: list[list[list[Move]]] = [[[] for _ in table.issues]]
-    for exchanges in result.exchanges:
-        this_round: list[list[Move]] = [[] for _ in table.issues]
-        for record in exchanges:
-            this_round[record.issue_i].append(Move(table.actors[record.actor_i], "exchange",
-                                                   table.actors[record.actor_j], record.position_i_after))
-            this_round[record.issue_j].append(Move(table.actors[record.actor_j], "exchange",
-                                                   table.actors[record.actor_i], record.position_j_after))
-        moves.append(this_round)
-    rounds = _table_rounds(table, result.positions, moves)
-    return TableRun(np.asarray(result.forecast, dtype=float), rounds, "round limit")
+from realpolitik.models import compromise, eum, exchange, median, nash, smp
+from realpolitik.models.runs import History, IssueRun, NoOptions, TableRun
+from realpolitik.scenario import Scenario, TableArrays
 
 
 @dataclass(frozen=True)
@@ -176,20 +41,21 @@ MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         ModelSpec("compromise", "Compromise model (weighted mean)",
-                  "Achen (2006), in The European Union Decides", NoOptions, {}, _static(compromise)),
+                  "Achen (2006), in The European Union Decides", NoOptions, {}, compromise.run_issue),
         ModelSpec("median", "Weighted median (median voter)",
-                  "Black (1948), Journal of Political Economy 56(1)", NoOptions, {}, _static(median_voter)),
+                  "Black (1948), Journal of Political Economy 56(1)", NoOptions, {}, median.run_issue),
         ModelSpec("nash", "Nash bargaining solution",
-                  "Nash (1950), Econometrica 18(2); Achen (2006)", NashOptions, NASH_PRESETS, _run_nash),
+                  "Nash (1950), Econometrica 18(2); Achen (2006)", nash.NashOptions, nash.PRESETS,
+                  nash.run_issue),
         ModelSpec("eum", "Expected utility model",
-                  "Bueno de Mesquita (1994); Scholz, Calbert & Smith (2011), JTP 23(4)", EUMOptions, EUM_PRESETS,
-                  _run_eum),
+                  "Bueno de Mesquita (1994); Scholz, Calbert & Smith (2011), JTP 23(4)", eum.EUMOptions,
+                  eum.PRESETS, eum.run_issue),
         ModelSpec("smp", "Spatial Model of Politics (KTAB)",
-                  "KAPSARC Toolkit for Behavioral Analysis (KTAB), Wise et al. (2015-2017)", SMPOptions, SMP_PRESETS,
-                  run_table=_run_smp),
+                  "KAPSARC Toolkit for Behavioral Analysis (KTAB), Wise et al. (2015-2017)", smp.SMPOptions,
+                  smp.PRESETS, run_table=smp.run_table),
         ModelSpec("exchange", "Exchange model (equal gain)",
-                  "Stokman & Van Oosten (1994), in European Community Decision Making", ExchangeOptions,
-                  EXCHANGE_PRESETS, run_table=_run_exchange),
+                  "Stokman & Van Oosten (1994), in European Community Decision Making",
+                  exchange.ExchangeOptions, exchange.PRESETS, run_table=exchange.run_table),
     )
 }
 
@@ -303,20 +169,18 @@ class Forecast:
         }
 
 
-def _rounds_from_trajectory(actors: list[str], trajectory: EUMTrajectory) -> list[Round]:
+def _named_rounds(actors: list[str], history: History) -> list[Round]:
+    """The rounds of ``history`` with its actors named (``actors``: the run's actor names)."""
+    names = [actors[index] for index in history.actors.tolist()]
     rounds = []
-    for t in range(trajectory.rounds_run + 1):
-        positions = trajectory.positions[t, 0]
+    for t in range(history.positions.shape[0]):
         exponents = None
-        moves: list[Move] = []
-        if t > 0:
-            exponents = dict(zip(actors, trajectory.risk_exponents[t - 1, 0].tolist()))
-            for index, kind in enumerate(trajectory.move_kind[t - 1, 0].tolist()):
-                if kind:
-                    partner = int(trajectory.move_partner[t - 1, 0, index])
-                    moves.append(Move(actors[index], MOVE_KINDS[kind], actors[partner], float(positions[index])))
-        rounds.append(Round(t, dict(zip(actors, positions.tolist())), float(trajectory.weighted_mean[t, 0]),
-                            float(trajectory.weighted_median[t, 0]), exponents, moves))
+        if history.risk_exponents is not None and t > 0:
+            exponents = dict(zip(names, history.risk_exponents[t - 1].tolist()))
+        moves = [Move(actors[move.actor], move.kind, None if move.partner is None else actors[move.partner], move.to)
+                 for move in history.moves[t]]
+        rounds.append(Round(t, dict(zip(names, history.positions[t].tolist())), float(history.weighted_mean[t]),
+                            float(history.weighted_median[t]), exponents, moves))
     return rounds
 
 
@@ -328,22 +192,17 @@ def run(scenario: Scenario, model: str = "eum", options: BaseModel | None = None
         options = resolve_options(model, preset)
     spec = MODELS[model]
     if spec.run_table is not None:
-        outcome = spec.run_table(scenario.table_arrays(), options)
+        table = scenario.table_arrays()
+        outcome = spec.run_table(table, options)
         return Forecast(model, preset, options, scenario.name,
-                        [IssueForecast(issue, float(outcome.forecast[k]), outcome.rounds[k], outcome.stop_reason)
-                         for k, issue in enumerate(scenario.issues)])
+                        [IssueForecast(issue, float(outcome.forecast[k]), _named_rounds(table.actors, history),
+                                       history.stop_reason)
+                         for k, (issue, history) in enumerate(zip(scenario.issues, outcome.histories))])
     results = []
     for issue in scenario.issues:
         arrays = scenario.issue_arrays(issue.name)
-        position, salience, capability = (arrays.position[None], arrays.salience[None], arrays.capability[None])
-        outcome = spec.run_issue(issue, position, salience, capability, options)
-        if outcome.trajectory is not None:
-            rounds = _rounds_from_trajectory(arrays.actors, outcome.trajectory)
-            stop_reason = outcome.trajectory.stop_reason
-        else:
-            weight = capability * salience
-            rounds = [Round(0, dict(zip(arrays.actors, arrays.position.tolist())),
-                            float(weighted_mean(position, weight)[0]), float(weighted_median(position, weight)[0]))]
-            stop_reason = None
-        results.append(IssueForecast(issue, float(outcome.forecast[0]), rounds, stop_reason))
+        outcome = spec.run_issue(issue, arrays.position[None], arrays.salience[None], arrays.capability[None], options)
+        history = outcome.history()
+        results.append(IssueForecast(issue, float(outcome.forecast[0]), _named_rounds(arrays.actors, history),
+                                     history.stop_reason))
     return Forecast(model, preset, options, scenario.name, results)

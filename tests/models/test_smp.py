@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from realpolitik.models.smp import PRESETS, SMPOptions, SMPResult, run_smp
-from realpolitik.models.smp_challenge import best_targets
-from realpolitik.models.smp_random import KTABRandom, MersenneTwister64
-from realpolitik.models.smp_utility import estimated_risk, risk_attitudes, utility, weighted_distance
-from realpolitik.models.smp_voting import (
+from realpolitik.models.smp.challenge import best_targets
+from realpolitik.models.smp.generator import KTABRandom, MersenneTwister64
+from realpolitik.models.smp.utility import estimated_risk, risk_attitudes, utility, weighted_distance
+from realpolitik.models.smp.voting import (
     coalition_strengths,
     condorcet_probabilities,
     victory_probabilities,

@@ -32,7 +32,7 @@ positions, fixed for the run. Each round:
    All moves of a round apply at once.
 
 Cost per round: O(N² log N) time and O(N²) memory per draw, not O(N³); the
-probabilities of step 2 are computed as :mod:`realpolitik.models.eum_votes` explains.
+probabilities of step 2 are computed as :mod:`realpolitik.models.eum.votes` explains.
 U_s and U_f are shared by i challenging j and j challenging i; utilities and offers
 are worked out for blocks of draws and of receivers, so the arrays stay in cache. The
 kernel is checked against a literal loop implementation (``benchmarks/eum_literal.py``)
@@ -42,69 +42,28 @@ to 1e-9.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
-from realpolitik.models.eum_votes import (
+from realpolitik.models.eum.options import EUMOptions
+from realpolitik.models.eum.votes import (
     arrange,
     flat_indices,
     midpoint_splits,
     pair_probability,
     pair_rows,
     prefix_sums,
-    probability_of_success,
     row_blocks,
     sum_in_order,
     unsort,
 )
 from realpolitik.models.weighted import weighted_mean, weighted_median
 
-__all__ = ["CAPITULATION", "COMPROMISE", "CONFRONTATION", "MOVE_KINDS", "NO_MOVE", "PRESETS", "EUMOptions",
-           "EUMTrajectory", "challenge_grids", "eum_round", "probability_of_success", "risk_exponents", "run_eum"]
+__all__ = ["CAPITULATION", "COMPROMISE", "CONFRONTATION", "MOVE_KINDS", "NO_MOVE", "EUMTrajectory", "challenge_grids",
+           "eum_round", "risk_exponents", "run_eum"]
 
 NO_MOVE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 MOVE_KINDS = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
-
-
-class EUMOptions(BaseModel):
-    """Options of the expected utility model, named after Scholz et al. (2011)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    probability: Literal["scholz", "pairwise"] = Field(
-        "scholz",
-        description="Denominator of P(i,j): 'scholz' sums |votes| over all voters and all ordered "
-        "actor pairs (the published code); 'pairwise' over the pair (i, j) alone.",
-    )
-    compromise_choice: Literal["scholz_code", "least_movement"] = Field(
-        "scholz_code",
-        description="Among compromise offers: 'scholz_code' takes the smallest "
-        "(|a| x_i + |b| x_j)/(|a| + |b|), as the published code does; 'least_movement' the one "
-        "that moves the actor least, as the paper's text says.",
-    )
-    status_quo_probability: float = Field(
-        1.0, ge=0.0, le=1.0, description="Q: the probability that the status quo holds without a challenge."
-    )
-    rounds: int = Field(10, ge=0, le=10_000, description="Largest number of rounds.")
-    tolerance: float = Field(
-        1e-9, ge=0.0, description="Stop when no actor moves more than tolerance x Δ in a round."
-    )
-    forecast: Literal["median", "mean"] = Field(
-        "median",
-        description="The forecast read off the final positions: the weighted median (Bueno de "
-        "Mesquita's prediction) or the weighted mean.",
-    )
-
-
-PRESETS: dict[str, EUMOptions] = {
-    # Reproduces the published run of Scholz, Calbert & Smith (2011) on the 1994 EC
-    # emissions example (tested against ../shared/data/scholz2011/oracle.json).
-    "scholz2011": EUMOptions(probability="scholz", compromise_choice="scholz_code", status_quo_probability=1.0),
-    # Bueno de Mesquita's evident intent: P(i,j) + P(j,i) = 1, least movement.
-    "bdm-pairwise": EUMOptions(probability="pairwise", compromise_choice="least_movement"),
-}
 
 
 @dataclass

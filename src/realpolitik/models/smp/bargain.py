@@ -42,8 +42,8 @@ from typing import Literal
 
 import numpy as np
 
-from .smp_utility import utility, weighted_distance
-from .smp_voting import PCEModel, VictoryProbabilityModel, VotingRule, scalar_pce
+from .utility import utility, weighted_distance
+from .voting import PCEModel, VictoryProbabilityModel, VotingRule, scalar_pce
 
 BargainInterpolation = Literal["S1P1", "S2P2", "S2PMax"]
 BargainModel = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]

@@ -47,7 +47,7 @@ from typing import Literal
 
 import numpy as np
 
-from .smp_voting import VotingRule, vote
+from .voting import VotingRule, vote
 
 ThirdPartyCommit = Literal["NoCommit", "SemiCommit", "FullCommit"]
 THIRD_PARTY_COMMITS: tuple[str, ...] = ("NoCommit", "SemiCommit", "FullCommit")

@@ -15,21 +15,21 @@ One turn, from state ``t`` (positions ``x``, ideal points ``y``):
 1. **Assess.** Distances ``d[i, j]`` from ``y_i`` to ``x_j`` weighted by
    ``i``'s saliences; risk-neutral utilities ``1 - d``; a probabilistic
    Condorcet election among the actors' positions (votes weighted by
-   capability; ``smp_voting``) gives each position's chance ``p``; risk
+   capability; ``voting``) gives each position's chance ``p``; risk
    attitudes ``R`` follow from ``p`` (``BigRRange``) and every actor ``h``
    estimates everyone's (``BigRAdjust``), giving ``N`` utility matrices
-   ``U^h`` (``smp_utility``).
+   ``U^h`` (``utility``).
 2. **Challenge.** Each actor ``i`` estimates, with ``U^i``, the probability of
    prevailing over each ``j`` (principals and third parties voting with weight
    capability x total salience, ``ThirdPartyCommit``) and its expected gain;
-   it targets the ``j`` with the largest gain above 1e-5 (``smp_challenge``).
+   it targets the ``j`` with the largest gain above 1e-5 (``challenge``).
 3. **Bargain.** Each initiator proposes a bargain that moves both sides
    toward each other by salience^n x probability^n (``InterVecBrgn``,
-   ``SMPBargnModel``; ``smp_bargain``).
+   ``SMPBargnModel``; ``bargain``).
 4. **Resolve.** Every actor weighs the status quo and the bargains involving
    it in a probabilistic Condorcet election over the value of the resulting
    states, adopts the most likely (``Deterministic``) or draws one
-   (``Stochastic``, KTAB's generator, ``smp_random``); all move at once.
+   (``Stochastic``, KTAB's generator, ``generator``); all move at once.
    Ideal points follow positions through the accommodation matrix ``A``:
    ``y' = A x' + (1 - rowsum A) y`` (identity by default: ``y = x``).
 
@@ -54,7 +54,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .smp_bargain import (
+from .bargain import (
     BARGAIN_INTERPOLATIONS,
     BARGAIN_MODELS,
     BargainInterpolation,
@@ -66,9 +66,9 @@ from .smp_bargain import (
     queues,
     state_values,
 )
-from .smp_challenge import THIRD_PARTY_COMMITS, ThirdPartyCommit, best_targets, initiator_estimates, pair_estimates
-from .smp_random import KTABRandom
-from .smp_utility import (
+from .challenge import THIRD_PARTY_COMMITS, ThirdPartyCommit, best_targets, initiator_estimates, pair_estimates
+from .generator import KTABRandom
+from .utility import (
     BIG_R_ADJUSTS,
     BIG_R_RANGES,
     BigRAdjust,
@@ -78,7 +78,7 @@ from .smp_utility import (
     utility,
     weighted_distance,
 )
-from .smp_voting import (
+from .voting import (
     PCE_MODELS,
     VICTORY_PROBABILITY_MODELS,
     VOTING_RULES,

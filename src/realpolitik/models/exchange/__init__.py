@@ -1,0 +1,9 @@
+"""Stokman and Van Oosten's exchange model: the run and its results (:mod:`.kernel`), one round
+of trades (:mod:`.trades`), options and presets (:mod:`.options`) and the forecast layer's
+adapter (:mod:`.adapter`)."""
+
+from realpolitik.models.exchange.adapter import run_table
+from realpolitik.models.exchange.kernel import ExchangeRecord, ExchangeResult, run_exchange
+from realpolitik.models.exchange.options import PRESETS, ExchangeOptions
+
+__all__ = ["PRESETS", "ExchangeOptions", "ExchangeRecord", "ExchangeResult", "run_exchange", "run_table"]
