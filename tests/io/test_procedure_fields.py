@@ -171,3 +171,14 @@ def test_the_web_api_carries_and_checks_them(run_store):
         problems = client.post("/api/scenarios/validate", json={"scenario": data}).json()["problems"]
         assert [(p["issue"], p["field"], p["message"]) for p in problems] == [
             ("truce", "veto_players", "veto player 'Minsk' is not an actor of the scenario")]
+
+
+def test_the_example_workbook_is_the_flagship():
+    from pathlib import Path
+
+    from realpolitik.scenarios import load_builtin
+
+    workbook = Path(__file__).resolve().parents[2] / "docs" / "examples" / "ukraine-2025-03.xlsx"
+    flagship = load_builtin("ukraine-2025-03")
+    assert read_xlsx(workbook) == flagship
+    assert all(issue.veto_players for issue in flagship.issues)
