@@ -11,6 +11,16 @@ transaction, so a run that is killed midway leaves no record at all.
 
 from realpolitik.store.database import StoreError, database_url, default_database_url, open_store
 from realpolitik.store.diff import diff_runs
+from realpolitik.store.ledger import (
+    LedgerError,
+    QuestionNotFound,
+    export_ledger,
+    get_question,
+    import_ledger,
+    list_questions,
+    record_forecasts,
+    resolve_question,
+)
 from realpolitik.store.rerun import reproduction_differences, rerun_run
 from realpolitik.store.runs import RunNotFound, StoredRun, export_run, get_run, list_runs, record_run
 from realpolitik.store.scenarios import (
@@ -22,6 +32,8 @@ from realpolitik.store.scenarios import (
 )
 
 __all__ = [
+    "LedgerError", "QuestionNotFound", "export_ledger", "get_question", "import_ledger", "list_questions",
+    "record_forecasts", "resolve_question",
     "RunNotFound", "ScenarioNotFound", "StoreError", "StoredRun", "database_url", "default_database_url",
     "delete_saved_scenario", "diff_runs", "export_run", "get_run", "get_saved_scenario", "list_runs",
     "list_saved_scenarios", "open_store", "record_run", "reproduction_differences", "rerun_run", "save_scenario",
