@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from realpolitik.io.files import read_text
+from realpolitik.numbers import ascii_float
 from realpolitik.scenario import MAX_ACTORS, MAX_ISSUES, Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 RECORD_TYPES = {"#A": "actor", "#P": "issue", "#M": "scale point", "#D": "stance", "#/": "comment"}
@@ -83,7 +84,7 @@ class _Reader:
     def number(self, text: str, row: int, field_name: str, actor: str | None = None,
                issue: str | None = None) -> float | None:
         try:
-            value = float(text)
+            value = ascii_float(text)
         except ValueError:
             shown = f"'{text}'" if text else "an empty cell"
             self.problem(f"{shown} is not a number", row, actor, issue, field_name)

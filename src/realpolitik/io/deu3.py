@@ -30,8 +30,6 @@ Rules, applied cell by cell:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -39,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from realpolitik.io.files import read_text
+from realpolitik.io.files import csv_records, read_text
+from realpolitik.numbers import ascii_float
 from realpolitik.scenario import Issue, IssueArrays, Problem, ScenarioError
 
 #: The 30 actors, in the dataset's own codes: Commission, Parliament, then the 28 member states.
@@ -100,7 +99,7 @@ def _cell_number(text: str, problems: list[Problem], *, file: str, row: int, col
     if not text:
         return None
     try:
-        value = float(text)
+        value = ascii_float(text)
     except ValueError:
         problems.append(Problem(f"'{text}' is not a number", file=file, row=row, actor=actor, issue=issue,
                                 field=column))
@@ -136,6 +135,9 @@ def _gdp_row(rows: list[list[str]], columns: dict[str, int], file: str, problems
             problems.append(Problem("the GDP row has no figure for this actor", file=file, row=2, actor=actor,
                                     field=column))
         gdp[actor] = value if value is not None else math.nan
+    if all(value == 0 for value in gdp.values()):
+        problems.append(Problem("every GDP figure is 0: capabilities need at least one positive figure", file=file,
+                                row=2, field="gdp"))
     return gdp
 
 
@@ -172,7 +174,7 @@ def read_deu3(path: str | Path) -> Deu3Dataset:
     file = str(path)
     if not Path(path).is_file():
         raise ScenarioError([Problem("no such file", file=file)])
-    rows = list(csv.reader(io.StringIO(read_text(Path(path))), delimiter="\t"))
+    rows = [record for _, record in csv_records(read_text(Path(path)), file, delimiter="\t")]
     columns = _header(rows, file)
     problems: list[Problem] = []
     gdp = _gdp_row(rows, columns, file, problems)

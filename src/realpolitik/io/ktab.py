@@ -35,18 +35,17 @@ matrix.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
 import numpy as np
 
 from ..models.smp import SMPOptions
+from ..numbers import ascii_float
 from ..scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
-from .files import read_text
+from .files import csv_records, read_text
 
 __all__ = ["KTABRun", "read_ktab_csv", "read_ktab_xml", "read_ktab_xml_run"]
 
@@ -66,7 +65,7 @@ def _text(path: Path) -> str:
 def _number(text: str) -> float | None:
     """A finite float, or None when ``text`` is not one."""
     try:
-        value = float(text.strip())
+        value = ascii_float(text.strip())
     except ValueError:
         return None
     return value if math.isfinite(value) else None
@@ -127,13 +126,7 @@ def read_ktab_csv(path: str | Path) -> Scenario:
     file = str(path)
     text = _text(path)
     # each record with the physical line it starts on, for messages
-    numbered: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    start = 1
-    for record in reader:
-        numbered.append((start, record))
-        start = reader.line_num + 1
-    records = [(line, _trimmed(row)) for line, row in numbered]
+    records = [(line, _trimmed(row)) for line, row in csv_records(text, file, skipinitialspace=True)]
     records = [(line, row) for line, row in records if row]
     problems: list[Problem] = []
 
@@ -223,8 +216,12 @@ def read_ktab_csv(path: str | Path) -> Scenario:
 class _Node:
     tag: str
     line: int
-    text: str = ""
+    parts: list[str] = field(default_factory=list)  # the text, in the pieces the parser gave it
     children: list[_Node] | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
     def child(self, tag: str) -> _Node | None:
         return next((c for c in self.children or [] if c.tag == tag), None)
@@ -247,11 +244,17 @@ def _parse_xml(text: str, file: str) -> _Node:
         stack.pop()
 
     def characters(data):
-        stack[-1].text += data
+        stack[-1].parts.append(data)  # joined once: appending to a string would cost quadratic time
+
+    def refuse_declarations(*_):
+        raise ScenarioError([Problem("declares a document type or entities (<!DOCTYPE>, <!ENTITY>), which a KTAB "
+                                     "scenario never needs", file=file, row=parser.CurrentLineNumber)])
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = characters
+    parser.StartDoctypeDeclHandler = refuse_declarations
+    parser.EntityDeclHandler = refuse_declarations
     try:
         parser.Parse(text, True)
     except expat.ExpatError as error:
@@ -294,10 +297,11 @@ def read_ktab_xml_run(path: str | Path) -> KTABRun:
     seed_node = document.child("prngSeed")
     if seed_node is not None and text_of(seed_node):
         seed_text = text_of(seed_node)
-        if seed_text.isdigit() and int(seed_text) < 2**64:
+        if len(seed_text) <= 20 and seed_text.isascii() and seed_text.isdigit() and int(seed_text) < 2**64:
             seed = int(seed_text)
         else:
-            problem(f"prngSeed must be a whole number in 0..2^64-1, got {seed_text!r}", seed_node.line, fld="prngSeed")
+            shown = seed_text if len(seed_text) <= 30 else f"{seed_text[:20]}... ({len(seed_text)} characters)"
+            problem(f"prngSeed must be a whole number in 0..2^64-1, got {shown!r}", seed_node.line, fld="prngSeed")
 
     options = None
     parameters_node = document.child("ModelParameters")

@@ -12,12 +12,11 @@ Smith (2011). Conventions:
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
-from realpolitik.io.files import read_text
+from realpolitik.io.files import csv_records, read_text
+from realpolitik.numbers import ascii_float
 from realpolitik.scenario import MAX_ACTORS, Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
@@ -25,7 +24,7 @@ COLUMNS = ("Actor", "Capability", "Position", "Salience")
 
 def _number(text: str, where: str, row: int, actor: str, field: str, problems: list[Problem]) -> float | None:
     try:
-        value = float(text)
+        value = ascii_float(text)
     except (TypeError, ValueError):
         problems.append(Problem(f"'{text}' is not a number", file=where, row=row, actor=actor, field=field))
         return None
@@ -39,11 +38,10 @@ def read_scholz_csv(path: Path) -> Scenario:
     """Read a one-issue ``Actor,Capability,Position,Salience`` CSV file."""
     where = str(path)
     text = read_text(path)
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        raise ScenarioError([Problem("is empty", file=where)]) from None
+    lines = csv_records(text, where)
+    if not lines:
+        raise ScenarioError([Problem("is empty", file=where)])
+    header = [cell.strip() for cell in lines[0][1]]
     lookup = {name.lower(): index for index, name in enumerate(header)}
     missing = [name for name in COLUMNS if name.lower() not in lookup]
     if missing:
@@ -51,7 +49,7 @@ def read_scholz_csv(path: Path) -> Scenario:
                                      file=where, row=1)])
     problems: list[Problem] = []
     records, actor_rows = [], {}
-    for row_number, cells in enumerate(reader, start=2):
+    for row_number, cells in lines[1:]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(records) >= MAX_ACTORS:

@@ -43,6 +43,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from realpolitik.io.files import write_atomically
+from realpolitik.numbers import ascii_float
 from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 SHEETS: dict[str, tuple[str, ...]] = {
@@ -93,7 +94,7 @@ def _parse_anchors(text: str, where: str, row: int, problems: list[Problem]) -> 
             continue
         point, separator, label = part.partition("=")
         try:
-            anchors[float(point)] = label.strip()
+            anchors[ascii_float(point)] = label.strip()
             if not separator:
                 raise ValueError
         except ValueError:
@@ -131,7 +132,7 @@ def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[t
                 record[name] = float(value)
                 continue
             try:
-                record[name] = float(str(value).strip())
+                record[name] = ascii_float(str(value).strip())
             except ValueError:
                 problems.append(Problem(f"'{value}' is not a number", file=where, row=number, field=name))
                 record[name] = None
@@ -139,9 +140,42 @@ def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[t
     return records
 
 
+#: Largest total size a workbook may unpack to (an .xlsx is a zip archive of XML files).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _check_archive(path: Path, label: str) -> None:
+    """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES` or whose XML declares a
+    document type or entities (the way to expand a few bytes into gigabytes, or to read other files)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ScenarioError([Problem(f"unpacks to {unpacked / 1e6:.0f} MB, more than the "
+                                             f"{MAX_UNPACKED_BYTES // 2**20} MiB accepted", file=label)])
+            for entry in entries:
+                if not entry.filename.endswith((".xml", ".rels")):
+                    continue
+                with archive.open(entry) as member:
+                    tail = b""
+                    while chunk := member.read(1 << 16):
+                        if any(declaration in tail + chunk for declaration in _DECLARATIONS):
+                            raise ScenarioError([Problem(
+                                f"part {entry.filename} declares a document type or entities (<!DOCTYPE>, "
+                                "<!ENTITY>), which a workbook never needs", file=label)])
+                        tail = chunk[-16:]
+    except ScenarioError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        raise ScenarioError([Problem("cannot be opened (not an .xlsx workbook)", file=label)]) from None
+
+
 def read_xlsx(path: Path) -> Scenario:
     """Read a workbook in the layout above."""
     label = str(path)
+    _check_archive(path, label)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -150,6 +184,9 @@ def read_xlsx(path: Path) -> Scenario:
     problems: list[Problem] = []
     try:
         sheets = {sheet: _records(workbook, sheet, label, problems) for sheet in SHEETS}
+    except Exception as error:  # noqa: BLE001 - a damaged part: openpyxl and its XML parser raise many kinds
+        raise ScenarioError([Problem(f"cannot be read (damaged workbook: {type(error).__name__}: {error})",
+                                     file=label)]) from None
     finally:
         workbook.close()
     if problems:
