@@ -99,3 +99,38 @@ def test_shock_files_skip_comments_and_name_their_lines(tmp_path):
     assert found == [(f"{path}, line 2", "Russia.salience[ceasefire]=40"), (f"{path}, line 4", "Russia.capability*=1.5")]
     with pytest.raises(ExpressionError, match=f"{path}, line 4: shock 'Rusia.capability=1': unknown actor"):
         parse_shock("Rusia.capability=1", SCENARIO, origin=f"{path}, line 4")
+
+
+@pytest.mark.parametrize("parse", [parse_threshold, parse_shock])
+@pytest.mark.parametrize("character", ["a", " ", ".", "=", "<", "[", "1", "-"])
+def test_a_long_run_of_one_character_is_refused_by_its_length(parse, character):
+    text = character * 100_000
+    with pytest.raises(ExpressionError, match="is 100,000 characters long; at most 500 are accepted"):
+        parse(text, SCENARIO)
+
+
+@pytest.mark.parametrize("text", [
+    "a" * 499 + ">",
+    " " * 250 + "x" + " " * 248,
+    "." * 499,
+    "R" + " " * 497 + "=",
+    "[" * 250 + "]" * 249,
+])
+def test_malformed_expressions_just_under_the_limit_are_refused_as_malformed(text):
+    with pytest.raises(ExpressionError, match="expected ISSUE OP NUMBER"):
+        parse_threshold(text, SCENARIO)
+    with pytest.raises(ExpressionError, match="expected ACTOR.ATTRIBUTE"):
+        parse_shock(text, SCENARIO)
+
+
+@pytest.mark.parametrize("text", ["ceasefire>=1e999", "ceasefire>=nan", "ceasefire>=inf", "ceasefire>=7_5"])
+def test_thresholds_refuse_numbers_that_are_not_plain_finite_numbers(text):
+    with pytest.raises(ExpressionError, match="expected ISSUE OP NUMBER"):
+        parse_threshold(text, SCENARIO)
+
+
+def test_shocks_keep_names_with_brackets_dots_and_signed_values():
+    shock = parse_shock("North Korea.position[aid]-=-2.5", SCENARIO)
+    assert (shock.actor, shock.issue, shock.operator, shock.value) == ("North Korea", "aid", "-=", -2.5)
+    with pytest.raises(ExpressionError, match="expected ACTOR.ATTRIBUTE"):
+        parse_shock("Russia.capability*=1e999", SCENARIO)

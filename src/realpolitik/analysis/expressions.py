@@ -17,6 +17,7 @@ are clipped into it, and the result says so.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +31,9 @@ ATTRIBUTES = ("position", "salience", "capability")
 THRESHOLD_OPERATORS = (">=", ">", "<=", "<")
 SHOCK_OPERATORS = ("=", "*=", "+=", "-=")
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_THRESHOLD = re.compile(rf"^\s*(?P<issue>[^<>=]+?)\s*(?P<operator>>=|<=|>|<)\s*(?P<value>{_NUMBER})\s*$")
-_SHOCK = re.compile(
-    rf"^\s*(?P<actor>.+?)\s*\.\s*(?P<attribute>{'|'.join(ATTRIBUTES)})\s*(?:\[\s*(?P<issue>[^\]]*?)\s*\])?"
-    rf"\s*(?P<operator>\*=|\+=|-=|=)\s*(?P<value>{_NUMBER})\s*$")
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+#: Longest expression accepted, in characters (a name of an actor or issue is far shorter).
+MAX_EXPRESSION_LENGTH = 500
 
 
 class ExpressionError(ValueError):
@@ -82,13 +81,42 @@ def _unknown(kind: str, name: str, known: list[str]) -> str:
     return f"unknown {kind} '{name}'{hint}"
 
 
+def _number(text: str) -> float | None:
+    """``text`` as a finite number if it is one written plainly (no ``nan``, ``inf`` or ``_``), else None."""
+    text = text.strip()
+    value = float(text) if _NUMBER.fullmatch(text) else None
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _check_length(kind: str, text: str) -> None:
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(f"{kind} '{text[:40]}...' is {len(text):,} characters long; at most "
+                              f"{MAX_EXPRESSION_LENGTH} are accepted")
+
+
+def _split_threshold(text: str) -> tuple[str, str, float] | None:
+    """``(issue, operator, value)`` of ``ISSUE OP NUMBER``, or None if ``text`` is not of that form.
+
+    One pass: the issue runs up to the first ``<``, ``>`` or ``=``, which must start the operator.
+    """
+    at = next((index for index, character in enumerate(text) if character in "<>="), None)
+    if at is None or text[at] == "=":
+        return None
+    operator = text[at:at + 2] if text.startswith("=", at + 1) else text[at]
+    issue, value = text[:at].strip(), _number(text[at + len(operator):])
+    if not issue or value is None:
+        return None
+    return issue, operator, value
+
+
 def parse_threshold(text: str, scenario: Scenario) -> Threshold:
     """A :class:`Threshold` from ``"ceasefire>=75"``; raises :class:`ExpressionError` naming the problem."""
-    match = _THRESHOLD.match(text)
-    if match is None:
+    _check_length("threshold", text)
+    parts = _split_threshold(text)
+    if parts is None:
         raise ExpressionError(f"threshold '{text}': expected ISSUE OP NUMBER with OP one of "
                               f"{', '.join(THRESHOLD_OPERATORS)} (e.g. 'ceasefire>=75')")
-    issue_name, value = match["issue"], float(match["value"])
+    issue_name, operator, value = parts
     known = [issue.name for issue in scenario.issues]
     if issue_name not in known:
         raise ExpressionError(f"threshold '{text}': {_unknown('issue', issue_name, known)}")
@@ -96,7 +124,7 @@ def parse_threshold(text: str, scenario: Scenario) -> Threshold:
     if not issue.scale_min <= value <= issue.scale_max:
         raise ExpressionError(f"threshold '{text}': {value:g} lies outside the scale "
                               f"{issue.scale_min:g}..{issue.scale_max:g} of issue '{issue_name}'")
-    return Threshold(text.strip(), issue_name, match["operator"], value)
+    return Threshold(text.strip(), issue_name, operator, value)
 
 
 def parse_shock(text: str, scenario: Scenario, origin: str | None = None) -> Shock:
@@ -110,15 +138,39 @@ def parse_shock(text: str, scenario: Scenario, origin: str | None = None) -> Sho
         raise ExpressionError(f"{origin}: {error}") from None
 
 
+def _split_shock(text: str) -> tuple[str, str, str | None, str, float] | None:
+    """``(actor, attribute, issue, operator, value)`` of ``ACTOR.ATTRIBUTE[ISSUE] OP NUMBER``, or None.
+
+    One pass each way, no backtracking: the operator ends at the first ``=``; before it, an
+    optional ``[ISSUE]`` and then the attribute after the last dot; the actor is the rest.
+    """
+    equals = text.find("=")
+    if equals < 0:
+        return None
+    operator = text[equals - 1:equals + 1] if equals > 0 and text[equals - 1] in "*+-" else "="
+    target, value = text[:equals + 1 - len(operator)].strip(), _number(text[equals + 1:])
+    issue = None
+    if target.endswith("]"):
+        opening = target.rfind("[")
+        if opening < 0:
+            return None
+        target, issue = target[:opening].rstrip(), target[opening + 1:-1].strip()
+    actor, dot, attribute = target.rpartition(".")
+    actor, attribute = actor.strip(), attribute.strip()
+    if not dot or not actor or attribute not in ATTRIBUTES or value is None:
+        return None
+    return actor, attribute, issue, operator, value
+
+
 def _parse_shock(text: str, scenario: Scenario) -> Shock:
-    match = _SHOCK.match(text)
-    if match is None:
+    _check_length("shock", text)
+    parts = _split_shock(text)
+    if parts is None:
         raise ExpressionError(
             f"shock '{text}': expected ACTOR.ATTRIBUTE[ISSUE] OP NUMBER with ATTRIBUTE one of "
             f"{', '.join(ATTRIBUTES)}, OP one of {', '.join(SHOCK_OPERATORS)} and [ISSUE] optional "
             "(e.g. 'Russia.salience[ceasefire]=40' or 'USA.capability*=1.5')")
-    actor_name, attribute, issue_name = match["actor"], match["attribute"], match["issue"]
-    operator, value = match["operator"], float(match["value"])
+    actor_name, attribute, issue_name, operator, value = parts
     actors = [actor.name for actor in scenario.actors]
     if actor_name not in actors:
         raise ExpressionError(f"shock '{text}': {_unknown('actor', actor_name, actors)}")
