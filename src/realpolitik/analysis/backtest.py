@@ -36,6 +36,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from realpolitik.analysis.backtest_scores import score_models
+from realpolitik.analysis.deu3_calibration import calibrated_out_of_sample
 from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
 from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
 from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
@@ -63,6 +65,7 @@ FITTED_MODELS: dict[str, str] = {
     "compromise-snap": "Compromise model moved onto the nearest position within a fitted distance",
     "fitted-capability": "Compromise model with one capability per actor fitted to minimise absolute error",
     "fitted-capability-snap": "Fitted-capability compromise moved onto the nearest position within a fitted distance",
+    "calibrated": "Calibrated distribution over candidate outcomes (positions, reference point, compromise); its median",
 }
 DEFAULT_MODELS = (*BASE_MODELS, *FITTED_MODELS)
 LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
@@ -125,6 +128,7 @@ class ModelScores:
     options: dict[str, Any] = field(default_factory=dict)
     validation: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    probabilistic: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +140,7 @@ class ModelScores:
             "by_procedure": {group: scores.to_dict() for group, scores in self.by_procedure.items()},
             "by_voting_rule": {group: scores.to_dict() for group, scores in self.by_voting_rule.items()},
             "parameters": self.parameters,
+            **self.probabilistic,
         }
 
 
@@ -148,6 +153,7 @@ class Backtest:
     salience: str
     models: list[ModelScores]
     calibration: dict[str, Any] | None = None
+    climatology: dict[str, Any] | None = None
 
     def model(self, name: str) -> ModelScores:
         return next(result for result in self.models if result.model == name)
@@ -165,6 +171,7 @@ class Backtest:
             "skipped_without_positions": self.dataset.skipped_without_positions,
             "models": [result.to_dict() for result in self.models],
             "calibration": self.calibration,
+            "climatology": self.climatology,
             "issues": [
                 {
                     "issue": issue.name,
@@ -364,6 +371,7 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
 
     position, saliences = actor_table(dataset, salience_rule)
     fitted_capability: dict[str, ModelScores] = {}
+    own_distributions: dict[str, Any] = {}
     results = []
     for name in names:
         if name == "ensemble":
@@ -374,6 +382,12 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
         elif name in ("fitted-capability", "fitted-capability-snap"):
             fitted_capability = fitted_capability or _fitted_capability_scores(dataset, position, saliences, outcome)
             results.append(fitted_capability[name])
+        elif name == "calibrated":
+            out_of_sample = calibrated_out_of_sample(dataset, base_forecasts("compromise"), capability_rule,
+                                                     salience_rule)
+            own_distributions[name] = (out_of_sample.distributions, out_of_sample.intervals)
+            results.append(_score(name, FITTED_MODELS[name], out_of_sample.medians, dataset,
+                                  validation=LEAVE_ONE_DOSSIER_OUT, options={"model": "compromise"}))
         else:
             model, preset = _model_and_preset(name)
             title = MODELS[model].title + (f" (preset {preset})" if preset else "")
@@ -381,4 +395,5 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
             results.append(_score(name, title, base_forecasts(name), dataset, options=options))
     calibration = (_calibration(dataset, names, capability_rule, salience_rule, calibration_draws, seed)
                    if calibration_draws else None)
-    return Backtest(dataset, capability_rule, salience_rule, results, calibration)
+    climatology = score_models(dataset, results, own_distributions, seed)
+    return Backtest(dataset, capability_rule, salience_rule, results, calibration, climatology)
