@@ -94,3 +94,4 @@ from realpolitik.cli import web_commands  # noqa: E402,F401
 from realpolitik.cli import backtest_commands  # noqa: E402,F401
 from realpolitik.cli import uncertainty_commands  # noqa: E402,F401
 from realpolitik.cli import ledger_commands  # noqa: E402,F401
+from realpolitik.cli import timeline_commands  # noqa: E402,F401

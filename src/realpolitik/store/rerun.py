@@ -68,10 +68,19 @@ def _rerun_levers(stored: StoredRun) -> dict[str, Any]:
                           steps=LeverSteps(**parameters["steps"]), shocks=parameters["shocks"]).to_dict()
 
 
+def _rerun_timeline(stored: StoredRun) -> dict[str, Any]:
+    """A timeline again: the same scenario with its events, model options, draws and seed."""
+    from realpolitik.analysis.timeline import scenario_timeline
+
+    model, options = _single_model(stored)
+    return scenario_timeline(load_scenario_dict(stored.scenario), model, options, draws=stored.parameters["draws"],
+                             seed=stored.seed or 0).to_dict()
+
+
 #: How to run each kind of stored run again; each returns the run's result document.
 RERUNNERS: dict[str, Callable[[StoredRun], dict[str, Any]]] = {
     "forecast": _rerun_forecast, "backtest": _rerun_backtest, "simulate": _rerun_simulation,
-    "levers": _rerun_levers,
+    "levers": _rerun_levers, "timeline": _rerun_timeline,
 }
 
 
