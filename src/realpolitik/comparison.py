@@ -16,8 +16,10 @@ from realpolitik.scenario import Scenario
 ALL_MODELS = "all"
 
 
-def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds: int | None = None) -> list[Forecast]:
-    """Forecasts of ``scenario`` by ``model``, or by every model when ``model`` is ``"all"``.
+def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds: int | None = None,
+               calibration: str | None = None) -> list[Forecast]:
+    """Forecasts of ``scenario`` by ``model``, or by every model when ``model`` is ``"all"``, each issue
+    with its calibrated forecast from the ``calibration`` file (None: the one shipped with the package).
 
     With ``"all"``, ``preset`` applies to the models that have it and the others
     run with their defaults; it is an error if no model has it.
@@ -25,6 +27,10 @@ def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds
     Raises :class:`ForecastRequestError` when a forecast is not a number (an issue on
     which every actor's weight, capability x salience, is zero has no forecast).
     """
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.scenario_calibration import calibrate_forecast
+
+    fitted = read_calibration(calibration)
     names = list(MODELS) if model == ALL_MODELS else [model]
     if model == ALL_MODELS and preset is not None and not any(preset in MODELS[name].presets for name in names):
         raise ForecastRequestError(f"no model has a preset '{preset}'")
@@ -33,6 +39,7 @@ def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds
         chosen = preset if model != ALL_MODELS or preset in MODELS[name].presets else None
         forecast = run(scenario, name, resolve_options(name, chosen, rounds), chosen)
         _check_numbers(forecast)
+        calibrate_forecast(scenario, forecast, fitted)
         forecasts.append(forecast)
     return forecasts
 

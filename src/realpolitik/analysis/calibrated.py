@@ -103,11 +103,12 @@ class CalibratedForecast:
     candidates: list[dict[str, Any]]
     fitted_on: str
     notes: list[str] = field(default_factory=list)
+    anchor_probabilities: dict[str, float] = field(default_factory=dict)
 
     def values_inside(self, level: int) -> list[float]:
         """The candidate values inside the ``level``% interval: the interval as a set where it is discrete."""
         low, high = self.intervals[level]
-        return [c["value"] for c in self.candidates if low <= c["value"] <= high]
+        return sorted(c["value"] for c in self.candidates if low <= c["value"] <= high)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +117,7 @@ class CalibratedForecast:
             "candidates_inside": {str(level): self.values_inside(level) for level in self.intervals},
             "candidates": self.candidates,
             "between_candidates": float(self.distribution.cell_masses.sum()),
+            "anchor_probabilities": self.anchor_probabilities,
             "fitted_on": self.fitted_on,
             "notes": self.notes,
         }

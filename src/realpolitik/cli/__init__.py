@@ -93,5 +93,6 @@ from realpolitik.cli import report_commands  # noqa: E402,F401
 from realpolitik.cli import web_commands  # noqa: E402,F401
 from realpolitik.cli import backtest_commands  # noqa: E402,F401
 from realpolitik.cli import uncertainty_commands  # noqa: E402,F401
+from realpolitik.cli import calibration_commands  # noqa: E402,F401
 from realpolitik.cli import ledger_commands  # noqa: E402,F401
 from realpolitik.cli import timeline_commands  # noqa: E402,F401

@@ -1,0 +1,84 @@
+"""The calibrated distribution of each issue of a scenario forecast.
+
+For each issue, the candidates (:func:`realpolitik.analysis.predictive.issue_candidates`)
+are the actors' positions, the status quo, the compromise forecast, the weighted
+median and the model's forecast, weighted by capability x salience; the model's own
+calibration applies where the file has one, the compromise model's otherwise (its
+candidates then hold the compromise forecast as the model's).
+
+A calibration fitted on EU legislation is borrowed when it is applied to any other
+negotiation; every calibrated forecast says where it was fitted, and
+:func:`transfer_note` says that it is borrowed. :func:`with_agreement` mixes an issue's
+calibrated settlement with its reversion point when a probability of agreement is known.
+"""
+
+from __future__ import annotations
+
+from realpolitik.analysis.calibrated import (
+    Calibration,
+    CalibratedForecast,
+    calibrated_forecast,
+    describe,
+    settlement_or_reversion,
+)
+from realpolitik.analysis.calibration_file import CalibrationFile
+from realpolitik.analysis.distribution import MixedDistribution
+from realpolitik.analysis.predictive import issue_candidates
+from realpolitik.forecast import Forecast
+from realpolitik.scenario import Issue, Scenario
+
+
+def transfer_note(calibration: CalibrationFile) -> str:
+    """Why the calibration may not hold here, and where it comes from."""
+    fitted = calibration.fitted_on
+    kind = fitted.get("kind", "other negotiations")
+    return (f"calibration borrowed from {kind} ({calibration.summary}); its intervals hold as promised there, "
+            f"out of sample, and are a guide, not a guarantee, for a negotiation that is not {kind}")
+
+
+def anchor_probabilities(distribution: MixedDistribution, issue: Issue) -> dict[str, float]:
+    """The probability that the outcome lies nearest each anchor of ``issue`` (ties at a midpoint go to
+    the upper anchor), by anchor point as in the forecast JSON (``"75"``)."""
+    points = sorted(issue.anchors)
+    if not points:
+        return {}
+    bounds = [issue.scale_min, *((low + high) / 2 for low, high in zip(points, points[1:])), issue.scale_max]
+    below = [float(distribution.cdf_left(bound)) for bound in bounds[:-1]] + [1.0]
+    return {f"{point:g}": below[number + 1] - below[number] for number, point in enumerate(points)}
+
+
+def calibrate_forecast(scenario: Scenario, forecast: Forecast, calibration: CalibrationFile) -> None:
+    """Set ``calibrated`` on every issue of ``forecast`` (a forecast of ``scenario``)."""
+    used, fitted = calibration.for_model(forecast.model)
+    notes = [transfer_note(calibration)]
+    if used != forecast.model:
+        notes.append(f"no calibration for model '{forecast.model}' in {calibration.path}: the '{used}' model's "
+                     "is used, with the compromise forecast in place of this model's")
+    for item in forecast.issues:
+        arrays = scenario.issue_arrays(item.issue.name)
+        weight = arrays.capability * arrays.salience
+        candidates = issue_candidates(arrays.actors, arrays.position, weight, item.issue.scale_min,
+                                      item.issue.scale_max, item.issue.status_quo,
+                                      item.forecast if used == forecast.model else None)
+        item.calibrated = calibrated_forecast(fitted, candidates, calibration.summary, notes)
+        item.calibrated.anchor_probabilities = anchor_probabilities(item.calibrated.distribution, item.issue)
+
+
+def with_agreement(calibrated: CalibratedForecast, calibration: Calibration, probability_of_agreement: float,
+                   reversion: float) -> CalibratedForecast:
+    """The calibrated forecast of what happens when the settlement needs agreement: the settlement's
+    calibrated distribution with weight P(agreement), the reversion point with the rest
+    (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`). The interval levels stay those
+    conformalised for settlements."""
+    mixed = settlement_or_reversion(calibrated.distribution, probability_of_agreement, reversion)
+    note = (f"P(agreement) {probability_of_agreement:.0%}: the settlement's distribution mixed with the reversion "
+            f"point {reversion:g} (weight {1 - probability_of_agreement:.0%})")
+    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note])
+    actors = {candidate["value"]: candidate for candidate in calibrated.candidates}
+    for candidate in result.candidates:
+        known = actors.get(candidate["value"])
+        if known is not None:
+            candidate["actors"], candidate["also"] = known["actors"], known["also"]
+        elif candidate["value"] == reversion:
+            candidate["also"] = ["reversion point"]
+    return result
