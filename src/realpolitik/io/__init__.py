@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from realpolitik.io.files import read_text
 from realpolitik.scenario import Problem, Scenario, ScenarioError
 
@@ -49,6 +51,17 @@ def load_scenario(source: str | Path) -> Scenario:
         return _read_csv_by_layout(path)
     raise ScenarioError([Problem(f"unknown file type '{suffix}' (expected .yaml, .yml, .json, .csv, .xlsx or .xml)",
                                  file=str(path))])
+
+
+def stated_options(source: str | Path) -> dict[str, BaseModel]:
+    """The model options a scenario file states itself, by model name: for a KTAB XML file, the
+    SMP's model parameters, seed and ideal adjustments (:meth:`KTABRun.smp_options`); else none."""
+    path = Path(source)
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return {}
+    from realpolitik.io.ktab import read_ktab_xml_run
+
+    return {"smp": read_ktab_xml_run(path).smp_options()}
 
 
 def _read_csv_by_layout(path: Path) -> Scenario:

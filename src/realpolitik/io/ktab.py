@@ -42,7 +42,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from ..models.smp import SMPOptions
+from ..models.smp.kernel import IdealAdjustment, SMPOptions
 from ..numbers import ascii_float
 from ..scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 from .files import csv_records, read_text
@@ -274,6 +274,13 @@ class KTABRun:
     options: SMPOptions | None  # None when the file has no <ModelParameters>
     seed: int | None  # <prngSeed>
     accommodation: np.ndarray | None  # (N, N) in scenario actor order; None when no <IdealAdjustment>
+    ideal_adjustment: tuple[IdealAdjustment, ...] = ()  # the <iaPair> entries, by actor name
+
+    def smp_options(self) -> SMPOptions:
+        """The SMP options the file states: its model parameters (KTAB's defaults where it
+        has no <ModelParameters>), its seed and its ideal adjustments."""
+        return (self.options or SMPOptions()).model_copy(update={"seed": self.seed,
+                                                                 "ideal_adjustment": self.ideal_adjustment})
 
 
 def read_ktab_xml_run(path: str | Path) -> KTABRun:
@@ -364,6 +371,7 @@ def read_ktab_xml_run(path: str | Path) -> KTABRun:
                        "capability": capability, "stances": stances})
 
     accommodation = None
+    adjustments: list[IdealAdjustment] = []
     adjustment_node = document.child("IdealAdjustment")
     if adjustment_node is not None:
         order = [actor["name"] for actor in actors]
@@ -377,8 +385,9 @@ def read_ktab_xml_run(path: str | Path) -> KTABRun:
             if amount is None or not 0 <= amount <= 1:
                 problem(f"adjust must be a number in 0..1, got {text_of(pair.child('adjust'))!r}", pair.line,
                         adjusting or None, fld="adjust")
-            if adjusting in actor_rows and reference in actor_rows and amount is not None:
+            if adjusting in actor_rows and reference in actor_rows and amount is not None and 0 <= amount <= 1:
                 accommodation[order.index(adjusting), order.index(reference)] = amount
+                adjustments.append(IdealAdjustment(adjusting=adjusting, reference=reference, adjust=amount))
         for row_index, total in enumerate(accommodation.sum(axis=1)):
             if total > 1 + 1e-10:
                 who = order[row_index]
@@ -389,7 +398,8 @@ def read_ktab_xml_run(path: str | Path) -> KTABRun:
 
     scenario = _ktab_scenario(scenario_name, text_of(document.child("desc")) or None, f"KTAB XML {path.name}",
                               dimensions, actors, actor_rows, file)
-    return KTABRun(scenario=scenario, options=options, seed=seed, accommodation=accommodation)
+    return KTABRun(scenario=scenario, options=options, seed=seed, accommodation=accommodation,
+                   ideal_adjustment=tuple(adjustments))
 
 
 def read_ktab_xml(path: str | Path) -> Scenario:

@@ -109,22 +109,26 @@ def write_png_charts(stored: StoredRun, folder: Path) -> list[Path]:
     """Draw every chart of the report into ``folder`` (created if needed); returns the files written."""
     import io
 
+    import matplotlib
+
     scenario = run_scenario(stored)
     document = model_document(stored)
     actor_order = [actor.name for actor in scenario.actors]
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for item in document["issues"]:
-        view = issue_view(stored, item["issue"], document["model"])
-        figures = {"positions": _positions_chart(view, item, actor_order),
-                   "challenges": _challenges_chart(view, actor_order)}
-        if view["tornado"]:
-            figures["levers"] = _levers_chart(view)
-        for kind, figure in figures.items():
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png")
-            path = folder / f"{_file_stem(item['issue'])}-{kind}.png"
-            write_atomically(path, buffer.getvalue())
-            written.append(path)
+    # Names and titles are text, never mathtext: "$\\frac{$" in a name must be drawn as written.
+    with matplotlib.rc_context({"text.parse_math": False}):
+        for item in document["issues"]:
+            view = issue_view(stored, item["issue"], document["model"])
+            figures = {"positions": _positions_chart(view, item, actor_order),
+                       "challenges": _challenges_chart(view, actor_order)}
+            if view["tornado"]:
+                figures["levers"] = _levers_chart(view)
+            for kind, figure in figures.items():
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format="png")
+                path = folder / f"{_file_stem(item['issue'])}-{kind}.png"
+                write_atomically(path, buffer.getvalue())
+                written.append(path)
     return written

@@ -49,10 +49,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .bargain import (
     BARGAIN_INTERPOLATIONS,
@@ -130,10 +130,47 @@ _ALIASES = {
 }
 
 
-class SMPOptions(BaseModel):
-    """The SMP's model parameters, named as in KTAB (``smpSchema.xsd``), and its stopping rule."""
+class IdealAdjustment(BaseModel):
+    """One entry of KTAB's ideal-accommodation matrix (``IdealAdjustment/iaPair`` in its XML): each
+    turn, ``adjusting``'s ideal point moves the share ``adjust`` of the way to ``reference``'s position.
+    Entries not given are those of the identity matrix (an actor's ideal follows its own position)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    adjusting: str = Field(min_length=1, description="The actor whose ideal point moves.")
+    reference: str = Field(min_length=1, description="The actor whose position it moves towards.")
+    adjust: float = Field(ge=0, le=1, description="The share of the way, 0..1.")
+
+
+def accommodation_matrix(actors: Sequence[str], adjustments: Sequence[IdealAdjustment]) -> np.ndarray | None:
+    """KTAB's ``(N, N)`` ideal-accommodation matrix over ``actors``: the identity, with each
+    adjustment between two of them written in; None when there are no adjustments.
+
+    Raises ValueError naming an actor that is not among ``actors`` or whose row adds up to more than 1.
+    """
+    if not adjustments:
+        return None
+    index = {name: n for n, name in enumerate(actors)}
+    matrix = np.eye(len(actors))
+    for entry in adjustments:
+        for name in (entry.adjusting, entry.reference):
+            if name not in index:
+                raise ValueError(f"ideal adjustment names {name!r}, which is not an actor taking part")
+        matrix[index[entry.adjusting], index[entry.reference]] = entry.adjust
+    for name, total in zip(actors, matrix.sum(axis=1)):
+        if total > 1 + 1e-10:
+            raise ValueError(f"the ideal adjustments of {name!r} add up to {total:g}, more than 1")
+    return matrix
+
+
+class SMPOptions(BaseModel):
+    """The SMP's model parameters, named as in KTAB (``smpSchema.xsd``), its stopping rule, and
+    what a KTAB scenario file may add: the seed of ``Stochastic`` transitions (``prngSeed``) and
+    the ideal adjustments (``IdealAdjustment``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: Fields that describe a scenario rather than the model: a preset leaves them as the file gave them.
+    scenario_fields: ClassVar[tuple[str, ...]] = ("seed", "ideal_adjustment")
 
     victory_probability_model: VictoryProbabilityModel = "Linear"
     pce_model: PCEModel = "Conditional"
@@ -148,6 +185,10 @@ class SMPOptions(BaseModel):
     max_iterations: int = 100
     min_delta_ratio: float = 0.02
     min_significant_delta: float = 1e-4
+    seed: int | None = Field(None, ge=0, lt=2**64, description="Seed of KTAB's generator for Stochastic "
+                             "transitions (KTAB's prngSeed); drawn at random when not given.")
+    ideal_adjustment: tuple[IdealAdjustment, ...] = Field(
+        (), description="KTAB's ideal adjustments; none: every actor's ideal is its position.")
 
     @model_validator(mode="after")
     def _check(self) -> SMPOptions:
@@ -368,8 +409,8 @@ def run_smp(
         actor's ideal point follows each actor's new position per turn. Identity
         (ideals = positions) when omitted.
     seed : int, optional
-        64-bit seed of KTAB's generator for ``Stochastic`` transitions; drawn at
-        random (and returned in the result) when omitted.
+        64-bit seed of KTAB's generator for ``Stochastic`` transitions; ``options.seed``
+        when omitted, else drawn at random (and returned in the result).
     scale : (low, high)
         The issue scales, as two numbers or two ``(D,)`` arrays; positions are mapped
         to KTAB's internal [0, 1] on every dimension.
@@ -398,7 +439,7 @@ def run_smp(
     weight = capability * salience_total
     stochastic = options.state_transitions == "Stochastic"
     if stochastic and seed is None:
-        seed = secrets.randbits(64) or 1
+        seed = options.seed if options.seed is not None else secrets.randbits(64) or 1
     generator = KTABRandom(seed) if stochastic else None
 
     ideal = current.copy()
