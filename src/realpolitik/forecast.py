@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from realpolitik.models import compromise, eum, exchange, median, nash, smp
 from realpolitik.models.runs import History, IssueRun, NoOptions, TableRun
+from realpolitik.models.stability import CYCLE, Stability
 from realpolitik.scenario import Scenario, TableArrays
 
 
@@ -123,13 +124,37 @@ class Round:
 
 
 @dataclass
+class IssueStability:
+    """Whether the trajectory converged, cycles or was still moving at the round limit, and the
+    range of the forecast over the cycle (or the second half of the run); static models are
+    converged after 0 rounds. See :mod:`realpolitik.models.stability`."""
+
+    status: str
+    rounds_run: int
+    period: int | None
+    low: float
+    high: float
+
+    @classmethod
+    def of(cls, stability: Stability, draw: int = 0) -> IssueStability:
+        period = int(stability.period[draw]) if stability.status[draw] == CYCLE else None
+        return cls(stability.status_name(draw), stability.rounds_run, period, float(stability.low[draw]),
+                   float(stability.high[draw]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "rounds_run": self.rounds_run, "period": self.period,
+                "range": [self.low, self.high]}
+
+
+@dataclass
 class IssueForecast:
-    """One model's forecast on one issue, with its rounds."""
+    """One model's forecast on one issue, with its rounds and its stability."""
 
     issue: Issue
     forecast: float
     rounds: list[Round]
     stop_reason: str | None = None
+    stability: IssueStability | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +166,7 @@ class IssueForecast:
             "forecast": self.forecast,
             "forecast_anchor": self.issue.anchor_text(self.forecast),
             "stop_reason": self.stop_reason,
+            "stability": self.stability.to_dict() if self.stability else None,
             "rounds": [r.to_dict() for r in self.rounds],
         }
 
@@ -195,14 +221,15 @@ def run(scenario: Scenario, model: str = "eum", options: BaseModel | None = None
         table = scenario.table_arrays()
         outcome = spec.run_table(table, options)
         return Forecast(model, preset, options, scenario.name,
-                        [IssueForecast(issue, float(outcome.forecast[k]), _named_rounds(table.actors, history),
-                                       history.stop_reason)
-                         for k, (issue, history) in enumerate(zip(scenario.issues, outcome.histories))])
+                        [IssueForecast(issue, float(forecast), _named_rounds(table.actors, history),
+                                       history.stop_reason, IssueStability.of(stability))
+                         for issue, forecast, history, stability in zip(scenario.issues, outcome.forecast,
+                                                                        outcome.histories, outcome.stabilities)])
     results = []
     for issue in scenario.issues:
         arrays = scenario.issue_arrays(issue.name)
         outcome = spec.run_issue(issue, arrays.position[None], arrays.salience[None], arrays.capability[None], options)
         history = outcome.history()
         results.append(IssueForecast(issue, float(outcome.forecast[0]), _named_rounds(arrays.actors, history),
-                                     history.stop_reason))
+                                     history.stop_reason, IssueStability.of(outcome.stability)))
     return Forecast(model, preset, options, scenario.name, results)

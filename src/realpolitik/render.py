@@ -8,7 +8,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from realpolitik.forecast import MODELS, Forecast
+from realpolitik.forecast import MODELS, Forecast, IssueStability
 from realpolitik.scenario import Issue, Scenario
 
 
@@ -23,6 +23,25 @@ def with_anchor(issue: Issue, value: float | None) -> str:
 def scale_legend(issue: Issue) -> str:
     """``0 no ceasefire · 25 limited moratoria · ...``"""
     return " · ".join(f"{point:g} {label}" for point, label in sorted(issue.anchors.items()))
+
+
+def stability_words(stability: IssueStability) -> str:
+    """How the trajectory ended, in words: converged, a cycle with its range, or still moving."""
+    rounds = stability.rounds_run
+    steady = f"{stability.low:.1f}" == f"{stability.high:.1f}"
+    if stability.status == "cycle":
+        if steady:
+            return f"the actors cycle with period {stability.period}; the forecast stays at {stability.low:.1f}"
+        return (f"cycles with period {stability.period} between {stability.low:.1f} and {stability.high:.1f}; "
+                "forecast = mean over the cycle")
+    if stability.status == "round limit":
+        window = f"over rounds {rounds - rounds // 2}-{rounds}"
+        if steady:
+            return (f"the actors were still moving after {rounds} rounds; the forecast held at {stability.low:.1f} "
+                    f"{window}")
+        return (f"still moving after {rounds} rounds: between {stability.low:.1f} and {stability.high:.1f} {window}; "
+                "forecast = the last round")
+    return f"converged after {rounds} rounds"
 
 
 def print_forecast(console: Console, scenario: Scenario, forecast: Forecast) -> None:
@@ -55,9 +74,10 @@ def print_forecast(console: Console, scenario: Scenario, forecast: Forecast) -> 
                 moves = "; ".join(f"{m.actor} {m.kind} with {m.with_} → {m.to:.1f}" for m in state.moves) or "-"
                 rounds.add_row(str(state.round), f"{state.weighted_mean:.2f}", f"{state.weighted_median:.2f}", moves)
             console.print(rounds)
-            console.print(f"[dim]stopped: {item.stop_reason} after {last.round} rounds[/]")
         status_quo = f"; status quo {with_anchor(issue, issue.status_quo)}" if issue.status_quo is not None else ""
         console.print(f"[bold green]forecast: {with_anchor(issue, item.forecast)}[/]{status_quo}", highlight=False)
+        if item.stability is not None and item.stability.rounds_run > 0:
+            console.print(f"[dim]{stability_words(item.stability)}[/]", highlight=False)
 
 
 def print_comparison(console: Console, scenario: Scenario, forecasts: list[Forecast]) -> None:

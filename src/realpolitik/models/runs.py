@@ -4,9 +4,13 @@ Every model package holds an adapter (``adapter.py``) that turns a scenario's ar
 into one of two results:
 
 * :class:`IssueRun`, for one-issue models (batched over Monte Carlo draws): the
-  forecast ``(B,)`` and, on demand, the :class:`History` of the first draw;
-* :class:`TableRun`, for models that span issues: the forecast ``(K,)`` and one
-  :class:`History` per issue.
+  forecast ``(B,)``, its :class:`~realpolitik.models.stability.Stability` and, on
+  demand, the :class:`History` of the first draw;
+* :class:`TableRun`, for models that span issues: the forecast ``(K,)`` and, per issue,
+  its stability and :class:`History`.
+
+The forecast is the stable one: for a trajectory that cycles, the mean over the cycle
+(:mod:`realpolitik.models.stability`).
 
 A :class:`History` holds actors by their index; :mod:`realpolitik.forecast` gives them
 their names.
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from realpolitik.models.stability import STATE_TOLERANCE, Stability, classify, settled
 from realpolitik.models.weighted import weighted_mean, weighted_median
 from realpolitik.scenario import Issue, TableArrays
 
@@ -61,18 +66,26 @@ class History:
 
 @dataclass
 class IssueRun:
-    """A model's result on one issue for a batch of draws: ``forecast (B,)``, and a
-    function giving the first draw's :class:`History`."""
+    """A model's result on one issue for a batch of draws: ``forecast (B,)``, its stability
+    (a static model's, converged after 0 rounds, unless given), and a function giving the
+    first draw's :class:`History`."""
 
     forecast: np.ndarray
     history: Callable[[], History]
+    stability: Stability | None = None
+
+    def __post_init__(self) -> None:
+        if self.stability is None:
+            self.stability = settled(self.forecast)
 
 
 @dataclass
 class TableRun:
-    """A model's result on a whole table: ``forecast (K,)`` and one :class:`History` per issue."""
+    """A model's result on a whole table: ``forecast (K,)``, and per issue its stability
+    (one draw) and :class:`History`."""
 
     forecast: np.ndarray
+    stabilities: list[Stability]
     histories: list[History]
 
 
@@ -105,3 +118,15 @@ def table_histories(table: TableArrays, positions: np.ndarray, moves: list[list[
         result.append(History(taking_part, here, weighted_mean(here, weight), weighted_median(here, weight),
                               [moves[t][k] for t in range(positions.shape[0])], stop_reason))
     return result
+
+
+def table_run(table: TableArrays, histories: list[History], forecasts: np.ndarray, stopped: bool) -> TableRun:
+    """The result of a model that spans issues, from its per-issue ``histories`` and the forecast
+    quantity of every round ``forecasts (T+1, K)``. Each issue's stability is judged on its
+    participants' positions, a state repeating within :data:`STATE_TOLERANCE` times the issue's
+    scale width; ``stopped``: the model's own stopping rule ended the run."""
+    width = np.asarray(table.scale_max, dtype=float) - np.asarray(table.scale_min, dtype=float)
+    width = np.broadcast_to(width, (len(histories),))
+    stabilities = [classify(history.positions[:, None, :], forecasts[:, None, k], STATE_TOLERANCE * width[k],
+                            np.array([stopped])) for k, history in enumerate(histories)]
+    return TableRun(np.array([stability.forecast[0] for stability in stabilities]), stabilities, histories)

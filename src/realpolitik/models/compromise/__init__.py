@@ -1,4 +1,5 @@
-"""The compromise model (weighted mean): the kernel (:mod:`.kernel`) and the forecast layer's adapter (:mod:`.adapter`)."""
+"""The compromise model (weighted mean): the kernel (:mod:`.kernel`) and the forecast layer's
+adapter (:mod:`.adapter`)."""
 
 from realpolitik.models.compromise.adapter import run_issue
 from realpolitik.models.compromise.kernel import compromise

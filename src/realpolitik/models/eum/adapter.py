@@ -7,15 +7,22 @@ import numpy as np
 from realpolitik.models.eum.kernel import MOVE_KINDS, EUMTrajectory, run_eum
 from realpolitik.models.eum.options import EUMOptions
 from realpolitik.models.runs import ActorMove, History, IssueRun
+from realpolitik.models.stability import classify
 from realpolitik.scenario import Issue
 
 
 def run_issue(issue: Issue, position, salience, capability, options: EUMOptions) -> IssueRun:
-    """Run the model on ``position, salience, capability (B, N)``; the forecast is the weighted
-    median (or mean, ``options.forecast``) of the last round."""
+    """Run the model on ``position, salience, capability (B, N)``. The forecast is the weighted
+    median (or mean, ``options.forecast``) of the last round, or its mean over one period where
+    the positions cycle (:mod:`realpolitik.models.stability`; a state repeats within
+    ``options.tolerance x Δ``, Δ the spread of the initial positions)."""
     trajectory = run_eum(position, salience, capability, options)
-    final = trajectory.weighted_median if options.forecast == "median" else trajectory.weighted_mean
-    return IssueRun(final[-1], lambda: first_draw_history(trajectory))
+    series = trajectory.weighted_median if options.forecast == "median" else trajectory.weighted_mean
+    start = trajectory.positions[0]
+    spread = start.max(axis=1) - start.min(axis=1)
+    stability = classify(trajectory.positions, series, options.tolerance * np.where(spread > 0, spread, 1.0),
+                         trajectory.stopped)
+    return IssueRun(stability.forecast, lambda: first_draw_history(trajectory), stability)
 
 
 def first_draw_history(trajectory: EUMTrajectory) -> History:

@@ -73,8 +73,9 @@ class EUMTrajectory:
     Shapes: ``positions (T+1, B, N)``, ``weighted_mean``/``weighted_median (T+1, B)``,
     ``risk_exponents``/``move_kind``/``move_partner`` ``(T, B, N)`` for rounds 1..T (the
     exponents used and the offer accepted in that round; ``move_partner`` is -1 without
-    a move). A draw that has converged keeps its positions and is not computed again:
-    its later rounds show no moves and NaN exponents.
+    a move). A draw that has stopped keeps its positions and is not computed again:
+    its later rounds show no moves and NaN exponents. ``stopped (B,)``: the draws that the
+    stopping rule (``options.stopping``) ended before the round limit.
     """
 
     positions: np.ndarray
@@ -84,6 +85,7 @@ class EUMTrajectory:
     move_kind: np.ndarray
     move_partner: np.ndarray
     stop_reason: str
+    stopped: np.ndarray
 
     @property
     def rounds_run(self) -> int:
@@ -369,9 +371,11 @@ def run_eum(
 
     ``position, salience (0..1), capability: (B, N)`` or ``(N,)`` (then B = 1).
     Each draw stops when none of its actors moved more than ``options.tolerance x Δ``
-    in a round (it is then left out of later rounds, so a draw's result never depends
-    on the other draws of the batch); the run stops after ``options.rounds`` rounds
-    ("round limit") or when every draw has stopped ("converged").
+    in a round, or with ``options.stopping="forecast_settles"`` also when its forecast
+    moved no more than ``options.settle_threshold x Δ`` (it is then left out of later
+    rounds, so a draw's result never depends on the other draws of the batch); the run
+    stops after ``options.rounds`` rounds ("round limit") or when every draw has stopped
+    ("converged").
     """
     options = options or EUMOptions()
     position = np.atleast_2d(np.asarray(position, dtype=float))
@@ -400,6 +404,10 @@ def run_eum(
         partners.append(np.full(position.shape, -1, dtype=np.intp))
         partners[-1][moving] = partner
         active[moving] = np.abs(moved_to - current[moving]).max(axis=1) > options.tolerance * delta[moving]
+        if options.stopping == "forecast_settles":
+            shift = np.abs(_forecast(moved_to, weight[moving], options) - _forecast(current[moving], weight[moving],
+                                                                                    options))
+            active[moving] &= shift > options.settle_threshold * delta[moving]
         positions.append(new)
         current = new
     stop_reason = "converged" if options.rounds and not active.any() else "round limit"
@@ -413,4 +421,10 @@ def run_eum(
         move_kind=np.stack(kinds) if kinds else np.empty((0, *count), dtype=np.int8),
         move_partner=np.stack(partners) if partners else np.empty((0, *count), dtype=np.intp),
         stop_reason=stop_reason,
+        stopped=~active,
     )
+
+
+def _forecast(position: np.ndarray, weight: np.ndarray, options: EUMOptions) -> np.ndarray:
+    """The forecast quantity of ``position, weight (B, N)``: the weighted median or mean."""
+    return weighted_median(position, weight) if options.forecast == "median" else weighted_mean(position, weight)

@@ -28,7 +28,19 @@ class EUMOptions(BaseModel):
     )
     rounds: int = Field(10, ge=0, le=10_000, description="Largest number of rounds.")
     tolerance: float = Field(
-        1e-9, ge=0.0, description="Stop when no actor moves more than tolerance x Δ in a round."
+        1e-9, ge=0.0, description="Stop when no actor moves more than tolerance x Δ in a round; also the "
+        "tolerance within which a state repeats (a cycle).",
+    )
+    stopping: Literal["no_move", "forecast_settles"] = Field(
+        "no_move",
+        description="When a draw stops before the round limit: 'no_move' when no actor moves more than "
+        "tolerance x Δ; 'forecast_settles' also when the forecast (the weighted median or mean) moves no more "
+        "than settle_threshold x Δ in a round, Bueno de Mesquita's rule (2002): bargaining ends when the shift "
+        "of the median from one round to the next is small enough.",
+    )
+    settle_threshold: float = Field(
+        0.0, ge=0.0, le=1.0, description="With stopping='forecast_settles': the largest shift of the forecast, "
+        "as a share of Δ, that ends bargaining.",
     )
     forecast: Literal["median", "mean"] = Field(
         "median",

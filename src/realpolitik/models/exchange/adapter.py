@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from realpolitik.models.exchange.kernel import run_exchange
 from realpolitik.models.exchange.options import ExchangeOptions
-from realpolitik.models.runs import ActorMove, TableRun, table_histories
+from realpolitik.models.runs import ActorMove, TableRun, table_histories, table_run
 from realpolitik.scenario import TableArrays
 
 
 def run_table(table: TableArrays, options: ExchangeOptions) -> TableRun:
     """Stokman and Van Oosten's exchange model on every issue at once; the forecast per
-    issue is its expected outcome after the last round."""
+    issue is its expected outcome after the last round, or its mean over one period where
+    the positions the rounds start from cycle (the model has no stopping rule of its own)."""
     result = run_exchange(table.position, table.salience, table.capability, table.scale_min, table.scale_max,
                           options, table.participates)
     moves: list[list[list[ActorMove]]] = [[[] for _ in table.issues]]
@@ -25,4 +24,4 @@ def run_table(table: TableArrays, options: ExchangeOptions) -> TableRun:
                                                         record.position_j_after))
         moves.append(this_round)
     histories = table_histories(table, result.positions, moves, "round limit")
-    return TableRun(np.asarray(result.forecast, dtype=float), histories)
+    return table_run(table, histories, result.outcomes, False)

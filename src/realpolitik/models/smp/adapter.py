@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from realpolitik.models.runs import ActorMove, TableRun, table_histories
+from realpolitik.models.runs import ActorMove, TableRun, table_histories, table_run
 from realpolitik.models.smp.kernel import SMPOptions, run_smp
 from realpolitik.scenario import TableArrays
 
@@ -19,7 +19,8 @@ def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
     it exceeds 1. The actor's clout is its salience-weighted mean capability over the
     issues it takes part in; an actor that cares about nothing (or has no clout) has no
     say and keeps its positions. The forecast per issue is the participants' weighted
-    mean of the last state.
+    mean of the last state (of one period where the state cycles; KTAB's stopping rule,
+    the options ``min_delta_ratio`` and ``min_significant_delta``, counts as converged).
     """
     weight = table.capability * table.salience
     taking_part = table.participates
@@ -33,7 +34,7 @@ def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
     active = np.flatnonzero((total[:, 0] > 0) & (capability > 0))
     if len(active) < 2:
         histories = table_histories(table, position[None], [[[] for _ in table.issues]], "converged")
-        return TableRun(np.array([history.weighted_mean[-1] for history in histories]), histories)
+        return _run(table, histories, True)
     result = run_smp(position[active], salience[active], capability[active], options,
                      scale=(table.scale_min, table.scale_max))
     states = np.repeat(position[None], result.positions.shape[0], axis=0)
@@ -52,4 +53,8 @@ def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
                     this_turn[k].append(ActorMove(actor, "bargain", partner, float(states[t, actor, k])))
         moves.append(this_turn)
     histories = table_histories(table, states, moves, result.stop_reason)
-    return TableRun(np.array([history.weighted_mean[-1] for history in histories]), histories)
+    return _run(table, histories, result.stop_reason == "converged")
+
+
+def _run(table: TableArrays, histories, stopped: bool) -> TableRun:
+    return table_run(table, histories, np.stack([history.weighted_mean for history in histories], axis=1), stopped)
