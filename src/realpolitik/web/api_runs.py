@@ -71,7 +71,8 @@ def issue_charts(run_id: RunId, issue: str, request: Request,
             responses={200: {"content": {"text/html": {}}, "description": "A self-contained HTML report."}})
 def report(run_id: RunId, request: Request) -> Response:
     """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline."""
-    return Response(html_report(get_run(run_id, request.app.state.db)), media_type="text/html",
+    db = request.app.state.db
+    return Response(html_report(get_run(run_id, db), db), media_type="text/html",
                     headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.html"'})
 
 

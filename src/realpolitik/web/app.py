@@ -11,7 +11,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from realpolitik import __version__
 from realpolitik.store import open_store
-from realpolitik.web import api_meta, api_runs, api_scenarios, pages
+from realpolitik.web import api_ledger, api_meta, api_runs, api_scenarios, pages
 from realpolitik.web.errors import install_error_handlers
 from realpolitik.web.security import MAX_REQUEST_BYTES, RequestSizeLimit, token_guard
 
@@ -47,6 +47,7 @@ def create_app(db: str | None = None, token: str | None = None,
     for router in (api_meta.router, api_scenarios.router, api_runs.router):
         app.include_router(router, dependencies=guard)
     app.include_router(pages.router)
+    app.include_router(api_ledger.router, dependencies=guard)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     install_error_handlers(app)
 
