@@ -34,7 +34,7 @@ def report(
     if html is not None:
         from realpolitik.report.html import write_html_report
 
-        write_html_report(stored, html)
+        write_html_report(stored, html, db)
         console.print(f"wrote {html}", highlight=False)
     if png is not None:
         from realpolitik.report.png import write_png_charts

@@ -91,19 +91,34 @@ def _inputs(scenario: Scenario) -> str:
             f"<h3>Issues</h3>{scales}" + (f"<h3>Sources</h3><ul>{sources}</ul>" if sources else "") + "</section>")
 
 
-def html_report(stored: StoredRun) -> str:
-    """The report of a stored forecast run as one HTML document."""
+def html_report(stored: StoredRun, db: str | None = None) -> str:
+    """The report of a stored forecast (or timeline) run as one HTML document, with the ledger's
+    entries on its scenario from the store ``db``."""
+    from realpolitik.report.track_sections import ledger_section, timeline_section
+    from realpolitik.store import list_questions
+
     scenario = run_scenario(stored)
-    document = model_document(stored)
+    ledger = ledger_section(list_questions(db, scenario=scenario.name))
     figures: dict[str, Any] = {}
+    title = scenario.title or scenario.name
+    if stored.kind == "timeline":
+        body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · timeline · "
+                f"{stored.created_at.strftime('%d %B %Y')}</p>"
+                + timeline_section(stored.result, {issue.name: issue.label for issue in scenario.issues}, figures)
+                + ledger + _inputs(scenario) + _provenance(stored))
+        return _page(stored, title, body, figures)
+    document = model_document(stored)
     sections = [_issue_section(issue_view(stored, item["issue"], document["model"]), figures)
                 for item in document["issues"]]
-    title = scenario.title or scenario.name
     body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · {escape(document['model_title'])}"
             + (" and the other models" if len(stored.models) > 1 else "")
             + f" · {stored.created_at.strftime('%d %B %Y')}</p>"
             + (f"<p>{escape(scenario.description)}</p>" if scenario.description else "")
-            + "".join(sections) + _inputs(scenario) + _provenance(stored))
+            + "".join(sections) + ledger + _inputs(scenario) + _provenance(stored))
+    return _page(stored, title, body, figures)
+
+
+def _page(stored: StoredRun, title: str, body: str, figures: dict[str, Any]) -> str:
     template = Template(resources.files(__package__).joinpath("report.html").read_text(encoding="utf-8"))
     return template.substitute(
         title=escape(f"{title} — realpolitik run {stored.id}"),
@@ -114,6 +129,6 @@ def html_report(stored: StoredRun) -> str:
     )
 
 
-def write_html_report(stored: StoredRun, path: Path) -> None:
-    """Write the HTML report of ``stored`` to ``path``, all or nothing."""
-    write_atomically(Path(path), html_report(stored).encode("utf-8"))
+def write_html_report(stored: StoredRun, path: Path, db: str | None = None) -> None:
+    """Write the HTML report of ``stored`` (from the store ``db``) to ``path``, all or nothing."""
+    write_atomically(Path(path), html_report(stored, db).encode("utf-8"))

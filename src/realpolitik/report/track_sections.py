@@ -1,0 +1,59 @@
+"""Report sections on forecasts over time: a scenario's ledger entries, and a timeline run's chart."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from realpolitik.report.track_figures import timeline_figure
+
+
+def _cells(row: list[Any]) -> str:
+    return "".join(f"<td>{escape(str(cell))}</td>" for cell in row)
+
+
+def _answer(forecast) -> str:
+    if forecast.probability is not None:
+        return f"{forecast.model}: P = {forecast.probability:.2f}"
+    distribution = forecast.distribution
+    from realpolitik.analysis.questions import distribution_from_dict
+
+    median = distribution_from_dict(distribution).median
+    return f"{forecast.model}: median {median:.1f}"
+
+
+def ledger_section(questions: list[Any]) -> str:
+    """The ledger's questions on the report's scenario: the newest forecast of each model, and any resolution."""
+    if not questions:
+        return ""
+    rows = []
+    for question in questions:
+        resolution = question.resolution
+        outcome = "open" if resolution is None else (
+            f"{'yes' if resolution.happened else 'no' if resolution.happened is not None else resolution.outcome} "
+            f"on {resolution.resolved_on}")
+        rows.append("<tr>" + _cells([question.id, question.question.text, question.by_date,
+                                     f"{question.created_at:%Y-%m-%d}",
+                                     "; ".join(_answer(item) for item in question.latest()), outcome]) + "</tr>")
+    head = "".join(f"<th>{name}</th>" for name in ("id", "question", "by", "recorded", "newest forecasts",
+                                                     "resolution"))
+    return (f'<section class="card"><h2>Ledger</h2><p class="note">Dated forecasts recorded on this scenario '
+            f"(<code>realpolitik ledger show ID</code> lists every forecast, superseded ones too).</p>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def timeline_section(document: dict[str, Any], titles: dict[str, str], figures: dict[str, Any]) -> str:
+    """A timeline run: its chart and the events of each date with their sources and shocks."""
+    figures["timeline"] = timeline_figure(document, titles)
+    rows = []
+    for point in document["points"]:
+        for event in point["events"]:
+            rows.append("<tr>" + _cells([point["date"], event["title"], event["source"] or "–",
+                                         ", ".join(event["shocks"]) or "–"]) + "</tr>")
+    head = "".join(f"<th>{name}</th>" for name in ("date", "event", "source", "shocks"))
+    draws = (f"; P(agreement) from {document['draws']:,} draws, seed {document['seed']} (medians and 80% intervals "
+             "in the run's JSON)" if document["draws"] else "")
+    return (f'<section class="card"><h2>Timeline</h2><p class="note">The forecast of every issue before the first '
+            f"event and at each event date{draws}.</p>"
+            f'<div class="chart" id="timeline" style="width: 100%; height: 560px"></div>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
