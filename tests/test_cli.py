@@ -63,7 +63,8 @@ def test_all_models_table_shows_every_issue_model_and_anchor(cli):
 def test_all_models_json_holds_one_result_per_model(cli):
     result = cli("forecast", "ukraine-2025-03", "--model", "all", "--format", "json")
     document = json.loads(result.stdout)
-    assert [r["model"] for r in document["results"]] == ["compromise", "median", "nash", "eum", "smp", "exchange"]
+    assert [r["model"] for r in document["results"]] == ["compromise", "median", "nash", "eum", "smp", "exchange",
+                                                         "veto"]
     for entry in document["results"]:
         assert {"model", "options", "issues"} <= entry.keys()
         assert len(entry["issues"]) == 6

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from realpolitik.models import compromise, eum, exchange, median, nash, smp
+from realpolitik.models import compromise, eum, exchange, median, nash, smp, veto
 from realpolitik.models.runs import History, IssueRun, NoOptions, TableRun
 from realpolitik.models.stability import CYCLE, Stability
 from realpolitik.scenario import Scenario, TableArrays
@@ -57,6 +57,9 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("exchange", "Exchange model (equal gain)",
                   "Stokman & Van Oosten (1994), in European Community Decision Making",
                   exchange.ExchangeOptions, exchange.PRESETS, run_table=exchange.run_table),
+        ModelSpec("veto", "Veto players (winset of the reversion point)",
+                  "Tsebelis (2002), Veto Players; Steunenberg (1994); Crombez (1996); Tsebelis & Garrett (2000)",
+                  veto.VetoOptions, veto.PRESETS, veto.run_issue),
     )
 }
 
@@ -155,8 +158,6 @@ class IssueForecast:
     rounds: list[Round]
     stop_reason: str | None = None
     stability: IssueStability | None = None
-    #: The calibrated forecast (:class:`realpolitik.analysis.calibrated.CalibratedForecast`), where computed.
-    calibrated: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,7 +170,6 @@ class IssueForecast:
             "forecast_anchor": self.issue.anchor_text(self.forecast),
             "stop_reason": self.stop_reason,
             "stability": self.stability.to_dict() if self.stability else None,
-            **({"calibrated": self.calibrated.to_dict()} if self.calibrated is not None else {}),
             "rounds": [r.to_dict() for r in self.rounds],
         }
 

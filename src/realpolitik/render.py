@@ -74,6 +74,8 @@ def print_forecast(console: Console, scenario: Scenario, forecast: Forecast) -> 
                 moves = "; ".join(f"{m.actor} {m.kind} with {m.with_} → {m.to:.1f}" for m in state.moves) or "-"
                 rounds.add_row(str(state.round), f"{state.weighted_mean:.2f}", f"{state.weighted_median:.2f}", moves)
             console.print(rounds)
+        elif item.stop_reason:
+            console.print(f"[dim]{item.stop_reason}[/]", highlight=False)
         status_quo = f"; status quo {with_anchor(issue, issue.status_quo)}" if issue.status_quo is not None else ""
         console.print(f"[bold green]forecast: {with_anchor(issue, item.forecast)}[/]{status_quo}", highlight=False)
         if item.stability is not None and item.stability.rounds_run > 0:

@@ -41,6 +41,8 @@ from realpolitik.analysis.deu3_calibration import calibrated_out_of_sample
 from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
 from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
 from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
+from realpolitik.models.veto import VetoOptions
+from realpolitik.models.veto.eu_procedures import NICE_COUNCIL_VOTES, eu_procedure_outcome
 from realpolitik.scenario import TableArrays
 
 CapabilityRule = Literal["gdp", "council-votes", "equal"]
@@ -49,12 +51,6 @@ CAPABILITY_RULES: tuple[str, ...] = ("gdp", "council-votes", "equal")
 SALIENCE_RULES: tuple[str, ...] = ("recorded", "equal")
 WITHIN = 10.0
 
-#: Council votes under the Treaty of Nice, by DEU III actor code (Protocol No 36 TFEU, Article 3).
-NICE_COUNCIL_VOTES: dict[str, int] = {
-    "de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13, "be": 12, "cz": 12,
-    "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10, "cr": 7, "dk": 7, "ie": 7, "lt": 7, "sk": 7,
-    "fi": 7, "cy": 4, "ee": 4, "lv": 4, "lu": 4, "si": 4, "mt": 3,
-}
 INSTITUTIONS = ("com", "ep")
 
 #: The models run when none are named: every base model, then the fitted ones.
@@ -67,7 +63,9 @@ FITTED_MODELS: dict[str, str] = {
     "fitted-capability-snap": "Fitted-capability compromise moved onto the nearest position within a fitted distance",
     "calibrated": "Calibrated distribution over candidate outcomes (positions, reference point, compromise); its median",
 }
-DEFAULT_MODELS = (*BASE_MODELS, *FITTED_MODELS)
+#: The veto-player model's EU procedures (read from each issue's record, so not simulated).
+PROCEDURAL_MODELS = ("veto:eu-commission-setter", "veto:eu-conciliation", "veto:eu-council-unanimity")
+DEFAULT_MODELS = (*BASE_MODELS, *PROCEDURAL_MODELS, *FITTED_MODELS)
 LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
 
 
@@ -213,6 +211,12 @@ def forecast_issues(dataset: Deu3Dataset, name: str, capability_rule: Capability
     spec, options = MODELS[model], resolve_options(model, preset)
     if spec.run_issue is None:
         return _forecast_by_dossier(dataset, spec.run_table, options, capability_rule, salience_rule)
+    if isinstance(options, VetoOptions) and options.roles == "eu_procedure":
+        return np.array([eu_procedure_outcome(issue.arrays.actors, issue.arrays.position[None],
+                                              salience(issue, salience_rule)[None],
+                                              capability(issue, capability_rule)[None], issue.arrays.issue.status_quo,
+                                              issue.procedure, issue.voting_rule, options)[0]
+                         for issue in dataset.issues])
     forecasts = np.empty(len(dataset.issues))
     for index, issue in enumerate(dataset.issues):
         run = spec.run_issue(issue.arrays.issue, issue.arrays.position[None],
@@ -342,7 +346,7 @@ def _calibration(dataset: Deu3Dataset, names: list[str], capability_rule: Capabi
     coverages = []
     with dask_client() as client:
         for name in names:
-            if name not in FITTED_MODELS:
+            if name not in FITTED_MODELS and name not in PROCEDURAL_MODELS:
                 model, preset = _model_and_preset(name)
                 coverages.append(interval_coverage(scenario, outcome, model, resolve_options(model, preset), draws,
                                                    seed, client).to_dict() | {"model": name})

@@ -17,7 +17,7 @@ from realpolitik.render import forecast_csv, print_comparison, print_forecast, p
 from realpolitik.scenario import Scenario, ScenarioError
 
 
-ModelChoice = Literal["eum", "compromise", "median", "nash", "smp", "exchange", "all"]
+ModelChoice = Literal["eum", "compromise", "median", "nash", "smp", "exchange", "veto", "all"]
 FormatChoice = Literal["table", "json", "csv"]
 
 
