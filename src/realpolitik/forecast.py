@@ -158,6 +158,8 @@ class IssueForecast:
     rounds: list[Round]
     stop_reason: str | None = None
     stability: IssueStability | None = None
+    #: The calibrated forecast (:class:`realpolitik.analysis.calibrated.CalibratedForecast`), where computed.
+    calibrated: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -170,6 +172,7 @@ class IssueForecast:
             "forecast_anchor": self.issue.anchor_text(self.forecast),
             "stop_reason": self.stop_reason,
             "stability": self.stability.to_dict() if self.stability else None,
+            **({"calibrated": self.calibrated.to_dict()} if self.calibrated is not None else {}),
             "rounds": [r.to_dict() for r in self.rounds],
         }
 
