@@ -4,31 +4,47 @@
 >>> forecast = run(load_scenario("emissions-1994"), "eum", preset="scholz2011")
 >>> round(forecast.issues[0].rounds[1].weighted_mean, 4)
 7.4613
+
+The public names below are imported on first use (PEP 562), so that importing the
+package, or starting the command line, does not import numpy, pydantic and every model.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("realpolitik")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+import importlib
+from typing import Any
 
-from realpolitik.forecast import MODELS, Forecast, IssueForecast, Move, Round, resolve_options, run  # noqa: E402
-from realpolitik.io import load_scenario  # noqa: E402
-from realpolitik.scenario import (  # noqa: E402
-    Actor,
-    Issue,
-    IssueCapability,
-    Problem,
-    Scenario,
-    ScenarioError,
-    Stance,
-    Uncertainty,
-    load_scenario_dict,
-)
+#: Each public name and the module that defines it.
+_PUBLIC = {
+    **dict.fromkeys(("MODELS", "Forecast", "IssueForecast", "Move", "Round", "resolve_options", "run"),
+                    "realpolitik.forecast"),
+    "load_scenario": "realpolitik.io",
+    **dict.fromkeys(("Actor", "Issue", "IssueCapability", "Problem", "Scenario", "ScenarioError", "Stance",
+                     "Uncertainty", "load_scenario_dict"), "realpolitik.scenario"),
+}
 
-__all__ = [
-    "MODELS", "Actor", "Forecast", "Issue", "IssueCapability", "IssueForecast", "Move", "Problem", "Round",
-    "Scenario", "ScenarioError", "Stance", "Uncertainty", "__version__", "load_scenario", "load_scenario_dict",
-    "resolve_options", "run",
-]
+__all__ = sorted([*_PUBLIC, "__version__"])
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("realpolitik")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _package_version()
+    elif name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    else:
+        raise AttributeError(f"module 'realpolitik' has no attribute '{name}'")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -39,6 +39,7 @@ import numpy as np
 from realpolitik.analysis.backtest_scores import score_models
 from realpolitik.analysis.deu3_calibration import calibrated_out_of_sample
 from realpolitik.analysis.fitted import ConvexCombination, FittedCapability, SnapToPosition, leave_one_group_out
+from realpolitik.choices import BASE_MODELS, DEFAULT_MODELS, FITTED_MODELS, PROCEDURAL_MODELS
 from realpolitik.forecast import MODELS, ForecastRequestError, resolve_options
 from realpolitik.io.deu3 import ACTORS, Deu3Dataset, Deu3Issue
 from realpolitik.models.veto import VetoOptions
@@ -53,19 +54,6 @@ WITHIN = 10.0
 
 INSTITUTIONS = ("com", "ep")
 
-#: The models run when none are named: every base model, then the fitted ones.
-BASE_MODELS = ("compromise", "median", "nash", "eum:scholz2011", "eum:bdm-pairwise")
-#: Fitted models, by name, with their titles.
-FITTED_MODELS: dict[str, str] = {
-    "ensemble": "Convex combination of " + ", ".join(BASE_MODELS) + " (weights minimise absolute error)",
-    "compromise-snap": "Compromise model moved onto the nearest position within a fitted distance",
-    "fitted-capability": "Compromise model with one capability per actor fitted to minimise absolute error",
-    "fitted-capability-snap": "Fitted-capability compromise moved onto the nearest position within a fitted distance",
-    "calibrated": "Calibrated distribution over candidate outcomes (positions, reference point, compromise); its median",
-}
-#: The veto-player model's EU procedures (read from each issue's record, so not simulated).
-PROCEDURAL_MODELS = ("veto:eu-commission-setter", "veto:eu-conciliation", "veto:eu-council-unanimity")
-DEFAULT_MODELS = (*BASE_MODELS, *PROCEDURAL_MODELS, *FITTED_MODELS)
 LEAVE_ONE_DOSSIER_OUT = "leave-one-dossier-out"
 
 

@@ -21,11 +21,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from realpolitik.choices import CONNECT_TIMEOUT_S
+
 if TYPE_CHECKING:  # distributed takes a fifth of a second to import: only when a cluster is wanted
     from distributed import Client
 
-#: Seconds to wait for a scheduler before giving up.
-CONNECT_TIMEOUT_S = 10.0
 #: Largest number of local worker processes accepted.
 MAX_WORKERS = 256
 #: Where a local cluster's status page listens: a free port of this machine only (port 8787 may be taken).

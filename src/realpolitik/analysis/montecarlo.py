@@ -34,10 +34,10 @@ from pydantic import BaseModel
 
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Threshold, parse_threshold
+from realpolitik.choices import DEFAULT_DRAWS
 from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.scenario import Issue, Scenario, TableArrays, Uncertainty
 
-DEFAULT_DRAWS = 1000
 #: Largest draw count accepted (a million draws of a 13-actor EUM scenario take minutes).
 MAX_DRAWS = 1_000_000
 #: Draws per random stream (and per task).

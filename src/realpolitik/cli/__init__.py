@@ -10,21 +10,23 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Annotated, Any, Callable
+from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from realpolitik import __version__
-from realpolitik.forecast import ForecastRequestError
-from realpolitik.scenario import Problem, ScenarioError
+if TYPE_CHECKING:
+    from realpolitik.scenario import Problem
 
 app = typer.Typer(
     help="Forecast multi-party negotiations from a stakeholder table.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rendering it with rich imports a Markdown parser and syntax highlighter,
+    # which would triple the processor time of `realpolitik --help`.
+    rich_markup_mode=None,
 )
 console = Console()
 errors = Console(stderr=True)
@@ -48,6 +50,9 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from realpolitik.forecast import ForecastRequestError
+        from realpolitik.scenario import ScenarioError
+
         try:
             return command(*args, **kwargs)
         except ScenarioError as error:
@@ -65,6 +70,8 @@ def emit_json(document: Any) -> None:
 
 def _version(value: bool) -> None:
     if value:
+        from realpolitik import __version__
+
         console.print(f"realpolitik {__version__}")
         raise typer.Exit()
 

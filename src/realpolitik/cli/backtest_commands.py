@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.table import Table
 
-from realpolitik.analysis.backtest import DEFAULT_MODELS, FITTED_MODELS, Backtest, Scores, run_backtest
+from realpolitik.choices import DEFAULT_MODELS, FITTED_MODELS
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
-from realpolitik.io.deu3 import read_deu3
+
+if TYPE_CHECKING:
+    from realpolitik.analysis.backtest import Backtest, Scores
 
 DATASETS = ("deu3",)
 CITATION = ("Arregui, J. & Perarnaud, C. (2021). A new dataset on legislative decision-making in the European "
@@ -45,6 +47,9 @@ def backtest(
     names = [name.strip() for name in models.split(",") if name.strip()]
     if not names:
         raise UsageError("--models names no model")
+    from realpolitik.analysis.backtest import run_backtest
+    from realpolitik.io.deu3 import read_deu3
+
     result = run_backtest(read_deu3(data), names, capability, salience, draws, seed)
     document = result.to_dict()
     _record_backtest(result, document, db)

@@ -15,7 +15,7 @@ from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
 
 ledger_app = typer.Typer(help="A ledger of dated forecasts: record, resolve, score and share them.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(ledger_app, name="ledger")
 
 FormatOption = Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")]
@@ -24,12 +24,13 @@ QuestionId = Annotated[int, typer.Argument(help="A question id, as `realpolitik 
 
 def ledger_errors_as_usage(command: Callable[..., Any]) -> Callable[..., Any]:
     """Report refused ledger requests, unknown questions and bad expressions or dates with exit code 2."""
-    from realpolitik.analysis.expressions import ExpressionError
-    from realpolitik.analysis.montecarlo import SimulationRequestError
-    from realpolitik.store import LedgerError, QuestionNotFound
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from realpolitik.analysis.expressions import ExpressionError
+        from realpolitik.analysis.montecarlo import SimulationRequestError
+        from realpolitik.store import LedgerError, QuestionNotFound
+
         try:
             return command(*args, **kwargs)
         except (LedgerError, QuestionNotFound, ExpressionError, SimulationRequestError) as error:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from realpolitik.choices import MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
 from realpolitik.cli.store_commands import DbOption, record_forecast
-from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
-from realpolitik.io import load_scenario
-from realpolitik.render import forecast_csv, print_comparison, print_forecast, print_scenarios
-from realpolitik.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from realpolitik.scenario import Scenario
 
 
-ModelChoice = Literal["eum", "compromise", "median", "nash", "smp", "exchange", "veto", "all"]
+ModelChoice = Literal[(*MODEL_NAMES, "all")]
 FormatChoice = Literal["table", "json", "csv"]
 
 
@@ -34,6 +34,10 @@ def forecast(
     db: DbOption = None,
 ) -> None:
     """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`)."""
+    from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
+    from realpolitik.io import load_scenario
+    from realpolitik.render import forecast_csv, print_comparison, print_forecast
+
     loaded = load_scenario(scenario)
     if as_of is not None:
         from realpolitik.analysis.events import as_of_scenario
@@ -55,6 +59,8 @@ def forecast(
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from realpolitik.render import print_scenarios
+
     print_scenarios(console)
 
 
@@ -63,6 +69,9 @@ def validate(
     file: Annotated[str, typer.Argument(help="A scenario file to check.")],
 ) -> None:
     """Check a scenario file and list every problem found."""
+    from realpolitik.io import load_scenario
+    from realpolitik.scenario import ScenarioError
+
     try:
         loaded: Scenario = load_scenario(file)
     except ScenarioError as error:
@@ -90,6 +99,7 @@ def convert(
     """Convert a scenario between formats (YAML, JSON, XLSX); writes all or nothing."""
     from realpolitik.io.files import write_atomically
     from realpolitik.io.native import dump_native, scenario_to_dict
+    from realpolitik.io import load_scenario
     from realpolitik.io.xlsx import write_xlsx
 
     loaded = load_scenario(source)

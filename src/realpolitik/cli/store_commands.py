@@ -8,16 +8,19 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import typer
 from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
-from realpolitik.forecast import Forecast
-from realpolitik.scenario import Scenario
 
-runs_app = typer.Typer(help="Stored runs: list, show, diff, export and run again.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from realpolitik.forecast import Forecast
+    from realpolitik.scenario import Scenario
+
+runs_app = typer.Typer(help="Stored runs: list, show, diff, export and run again.", no_args_is_help=True,
+                       rich_markup_mode=None)
 app.add_typer(runs_app, name="runs")
 
 DbOption = Annotated[str | None, typer.Option(
@@ -28,10 +31,11 @@ RunId = Annotated[int, typer.Argument(help="A run id, as `realpolitik runs list`
 
 def store_errors_as_usage(command: Callable[..., Any]) -> Callable[..., Any]:
     """Report a store that cannot be opened, or a missing run, as a usage error (exit code 2)."""
-    from realpolitik.store import RunNotFound, StoreError
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from realpolitik.store import RunNotFound, StoreError
+
         try:
             return command(*args, **kwargs)
         except (StoreError, RunNotFound) as error:

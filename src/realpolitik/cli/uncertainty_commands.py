@@ -5,34 +5,23 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from realpolitik.analysis import montecarlo
-from realpolitik.analysis.distributed import CONNECT_TIMEOUT_S, ClusterError, dask_client
-from realpolitik.analysis.expressions import ExpressionError, parse_shock, parse_threshold, read_shock_file
-from realpolitik.analysis.levers import IssueLevers, LeverAnalysis, LeverSteps, analyse_levers
-from realpolitik.analysis.montecarlo import (
-    DEFAULT_DRAWS,
-    INTERVALS,
-    IssueDistribution,
-    Simulation,
-    SimulationRequestError,
-    check_draws_and_seed,
-)
+from realpolitik.choices import CONNECT_TIMEOUT_S, DEFAULT_DRAWS, MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
-from realpolitik.forecast import MODELS, resolve_options
-from realpolitik.io import load_scenario
-from realpolitik.render import with_anchor
-from realpolitik.scenario import Scenario, Uncertainty
+
+if TYPE_CHECKING:
+    from realpolitik.analysis.levers import IssueLevers, LeverAnalysis
+    from realpolitik.analysis.montecarlo import IssueDistribution, Simulation
+    from realpolitik.scenario import Scenario, Uncertainty
 
 FormatChoice = Literal["table", "json"]
-MODEL_HELP = "The model to run (" + ", ".join(MODELS) + ")."
+MODEL_HELP = "The model to run (" + ", ".join(MODEL_NAMES) + ")."
 SPARK = " ▁▂▃▄▅▆▇█"
 
 ModelOption = Annotated[str, typer.Option(help=MODEL_HELP)]
@@ -50,6 +39,10 @@ FormatOption = Annotated[FormatChoice, typer.Option("--format", help="Output for
 @contextlib.contextmanager
 def _usage_errors() -> Iterator[None]:
     """Turn the analysis layer's errors about bad requests into a message and exit code 2."""
+    from realpolitik.analysis.distributed import ClusterError
+    from realpolitik.analysis.expressions import ExpressionError
+    from realpolitik.analysis.montecarlo import SimulationRequestError
+
     try:
         yield
     except (ExpressionError, SimulationRequestError, ClusterError) as error:
@@ -59,6 +52,8 @@ def _usage_errors() -> Iterator[None]:
 @contextlib.contextmanager
 def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error (only on a terminal); yields ``update(completed)``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                    console=errors, transient=True, disable=not errors.is_terminal)
     with bar:
@@ -80,6 +75,8 @@ def _record(kind: str, scenario: Scenario, model: str, document: dict[str, Any],
 def _noise(scenario: Scenario, position_sd: float | None, salience_sd: float | None,
            capability_sd: float | None) -> Uncertainty:
     """The scenario's default noise model with the command line's overrides."""
+    from realpolitik.scenario import Uncertainty
+
     base = scenario.uncertainty or Uncertainty()
     update = {name: value for name, value in (("position_sd_percent_of_scale", position_sd),
                                                ("salience_sd", salience_sd),
@@ -94,6 +91,10 @@ def _sparkline(item: IssueDistribution) -> str:
 
 
 def _print_simulation(scenario: Scenario, result: Simulation) -> None:
+    from realpolitik.analysis.montecarlo import INTERVALS
+    from realpolitik.forecast import MODELS
+    from realpolitik.render import with_anchor
+
     noise = result.noise
     console.print(f"[bold]{escape(scenario.title or scenario.name)}[/] — {MODELS[result.model].title}"
                   + (f" (preset {result.preset})" if result.preset else "")
@@ -144,9 +145,15 @@ def simulate(
     """Monte Carlo forecast of every issue of SCENARIO: median, 50/80/95% intervals, distribution, thresholds.
 
     The run is stored (see `runs`)."""
+    from realpolitik.analysis import montecarlo
+    from realpolitik.analysis.distributed import dask_client
+    from realpolitik.analysis.expressions import parse_threshold
+    from realpolitik.forecast import resolve_options
+    from realpolitik.io import load_scenario
+
     loaded = load_scenario(scenario)
     with _usage_errors():
-        check_draws_and_seed(draws, seed)
+        montecarlo.check_draws_and_seed(draws, seed)
         options = resolve_options(model, preset, rounds)
         thresholds = [parse_threshold(text, loaded) for text in threshold or []]
         noise = _noise(loaded, position_sd, salience_sd, capability_sd)
@@ -168,6 +175,8 @@ def _step_text(value: float, forecast: float, change: float) -> str:
 
 
 def _print_issue_levers(item: IssueLevers, top: int) -> None:
+    from realpolitik.render import with_anchor
+
     issue = item.issue
     console.print()
     console.print(f"[bold]{escape(issue.label)}[/] — forecast {escape(with_anchor(issue, item.baseline))}",
@@ -186,6 +195,8 @@ def _print_issue_levers(item: IssueLevers, top: int) -> None:
 
 
 def _print_levers(scenario: Scenario, result: LeverAnalysis, top: int) -> None:
+    from realpolitik.forecast import MODELS
+
     console.print(f"[bold]{escape(scenario.title or scenario.name)}[/] — levers of the {MODELS[result.model].title.lower()}"
                   + (f" (preset {result.preset})" if result.preset else ""), highlight=False)
     console.print(f"[dim]one change at a time: {result.steps.describe()}[/]", highlight=False)
@@ -234,6 +245,12 @@ def levers(
     """Which single change moves each forecast most (a ranked tornado), and what-if shocks vs the baseline.
 
     The run is stored (see `runs`)."""
+    from realpolitik.analysis.distributed import dask_client
+    from realpolitik.analysis.expressions import parse_shock, read_shock_file
+    from realpolitik.analysis.levers import LeverSteps, analyse_levers
+    from realpolitik.forecast import resolve_options
+    from realpolitik.io import load_scenario
+
     loaded = load_scenario(scenario)
     with _usage_errors():
         options = resolve_options(model, preset, rounds)
