@@ -10,7 +10,7 @@ from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
-from realpolitik.forecast import MODELS
+from realpolitik.choices import MODEL_NAMES
 
 
 def _cell(item) -> str:
@@ -21,6 +21,8 @@ def _cell(item) -> str:
 
 
 def _print_timeline(scenario, timeline) -> None:
+    from realpolitik.forecast import MODELS
+
     console.print(f"[bold]{escape(scenario.title or scenario.name)}[/] — {MODELS[timeline.model].title}, "
                   f"at every event date" + (f"; {timeline.draws:,} draws, seed {timeline.seed} (80% intervals)"
                                             if timeline.draws else ""), highlight=False)
@@ -44,7 +46,7 @@ def _print_timeline(scenario, timeline) -> None:
 @guarded
 def timeline(
     scenario: Annotated[str, typer.Argument(help="A scenario file (YAML, CSV, XLSX, XML) or a built-in name.")],
-    model: Annotated[str, typer.Option(help="The model to run (" + ", ".join(MODELS) + ").")] = "eum",
+    model: Annotated[str, typer.Option(help="The model to run (" + ", ".join(MODEL_NAMES) + ").")] = "eum",
     draws: Annotated[int, typer.Option(
         min=0, max=100_000, help="Monte Carlo draws per date for intervals and P(agreement) (0: point forecasts).")]
     = 0,
