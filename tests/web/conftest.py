@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
+
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from realpolitik.web import create_app
@@ -31,3 +37,24 @@ def client(run_store) -> TestClient:
 def ukraine(client) -> dict:
     """The built-in ceasefire scenario as the API returns it."""
     return client.get("/api/scenarios/ukraine-2025-03").json()["scenario"]
+
+
+@contextlib.contextmanager
+def serving(app, start_within_s: float = 30):
+    """``app`` under uvicorn on 127.0.0.1 and a free port, in a thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + start_within_s
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail(f"the web app did not start within {start_within_s:g} s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)

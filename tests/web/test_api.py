@@ -97,7 +97,9 @@ def test_comparing_all_models_and_running_an_edited_table(client, ukraine):
 @pytest.mark.parametrize("request_body, message", [
     ({"model": "eum"}, "give either scenario_name"),
     ({"scenario_name": "ukraine-2025-03", "model": "oracle"}, "unknown model 'oracle'"),
-    ({"scenario_name": "ukraine-2025-03", "preset": "nonsense"}, "has no preset 'nonsense'"),
+    ({"scenario_name": "ukraine-2025-03", "preset": "nonsense"}, "no model has a preset 'nonsense'"),
+    ({"scenario_name": "ukraine-2025-03", "model": "median", "preset": "scholz2011"},
+     "model 'median' has no preset 'scholz2011'"),
     ({"scenario_name": "nowhere"}, "no saved scenario 'nowhere'"),
     ({"scenario": {"name": "x"}}, "problem(s) found"),
 ])
@@ -195,7 +197,8 @@ def test_schema_covers_every_api_route(client):
     assert set(schema["paths"]) == {
         "/api/meta", "/api/scenarios", "/api/scenarios/validate", "/api/scenarios/import", "/api/scenarios/yaml",
         "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/issues/{issue}",
-        "/api/runs/{run_id}/report", "/api/diff"}
+        "/api/runs/{run_id}/report", "/api/diff", "/api/ledger", "/api/ledger/questions/{question_id}",
+        "/api/timelines"}
 
 
 def test_pages_and_assets_are_served_by_the_app(client):

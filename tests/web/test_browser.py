@@ -7,17 +7,13 @@ also checks that the page fetched nothing from anywhere but the app.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
 
 from realpolitik.web import create_app
-from tests.web.conftest import BAD_UPLOADS
+from tests.web.conftest import BAD_UPLOADS, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: How long any one wait for the page may take, in milliseconds.
@@ -30,21 +26,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's chromiu
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The workbench on 127.0.0.1 and a free port; yields its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(str(tmp_path_factory.mktemp("store") / "runs.sqlite"))
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start within 30 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(str(tmp_path_factory.mktemp("store") / "runs.sqlite"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

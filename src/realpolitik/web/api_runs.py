@@ -12,23 +12,33 @@ from realpolitik.report.html import html_report
 from realpolitik.report.issue_view import issue_view
 from realpolitik.scenario import load_scenario_dict
 from realpolitik.store import diff_runs, export_run, get_run, list_runs, record_run
-from realpolitik.web.errors import ERROR_RESPONSES
+from realpolitik.web.errors import error_responses
 from realpolitik.web.library import find_scenario
 from realpolitik.web.schemas import MAX_WEB_ACTORS, RunOut, RunRequest, RunSummary
 
-router = APIRouter(prefix="/api", tags=["runs"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api", tags=["runs"])
 
 RunId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A stored run's id.")]
 
 
-@router.post("/runs", response_model=RunOut, status_code=201)
+#: Where a new run's id leads (OpenAPI links, which clients and stateful tests follow).
+RUN_LINKS = {
+    "GetRun": {"operationId": "get_run", "parameters": {"run_id": "$response.body#/id"}},
+    "GetIssueView": {"operationId": "get_issue_view", "parameters": {
+        "run_id": "$response.body#/id", "issue": "$response.body#/scenario_data/issues/0/name"}},
+    "GetReport": {"operationId": "get_report", "parameters": {"run_id": "$response.body#/id"}},
+    "DiffWithItself": {"operationId": "diff_runs", "parameters": {"a": "$response.body#/id",
+                                                                   "b": "$response.body#/id"}},
+}
+
+
+@router.post("/runs", response_model=RunOut, status_code=201,
+             responses={201: {"links": RUN_LINKS}, **error_responses(404, 503)})
 def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     """Run one model (or all) on a library scenario or an inline one; the run is stored and returned."""
     db = request.app.state.db
-    if (body.scenario_name is None) == (body.scenario is None):
-        raise ForecastRequestError("give either scenario_name (a library scenario) or scenario (inline), not both")
     scenario = (find_scenario(body.scenario_name, db).scenario if body.scenario_name is not None
-                else load_scenario_dict(body.scenario))
+                else load_scenario_dict(body.scenario, json_types=True))
     if len(scenario.actors) > MAX_WEB_ACTORS:
         raise ForecastRequestError(f"{len(scenario.actors)} actors is more than the {MAX_WEB_ACTORS} the web app "
                                    "runs; use the command line")
@@ -40,7 +50,7 @@ def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     return export_run(get_run(run_id, db))
 
 
-@router.get("/runs", response_model=list[RunSummary])
+@router.get("/runs", response_model=list[RunSummary], responses=error_responses(503))
 def runs(request: Request, kind: Annotated[str | None, Query(max_length=32)] = None,
          scenario: Annotated[str | None, Query(max_length=256)] = None,
          limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
@@ -48,13 +58,15 @@ def runs(request: Request, kind: Annotated[str | None, Query(max_length=32)] = N
     return [run.summary() for run in list_runs(request.app.state.db, kind=kind, scenario=scenario, limit=limit)]
 
 
-@router.get("/runs/{run_id}", response_model=RunOut)
+@router.get("/runs/{run_id}", response_model=RunOut, operation_id="get_run",
+            responses=error_responses(404, 503))
 def run_document(run_id: RunId, request: Request) -> dict[str, Any]:
     """A stored run: provenance, scenario, options, parameters and result."""
     return export_run(get_run(run_id, request.app.state.db))
 
 
-@router.get("/runs/{run_id}/issues/{issue}")
+@router.get("/runs/{run_id}/issues/{issue}", operation_id="get_issue_view",
+            responses=error_responses(404, 503))
 def issue_charts(run_id: RunId, issue: str, request: Request,
                model: Annotated[str | None, Query(max_length=64, description="Default: eum if run, else the first.")]
                = None,
@@ -67,8 +79,9 @@ def issue_charts(run_id: RunId, issue: str, request: Request,
     return issue_view(get_run(run_id, request.app.state.db), issue, model, perspective, round)
 
 
-@router.get("/runs/{run_id}/report", response_class=Response,
-            responses={200: {"content": {"text/html": {}}, "description": "A self-contained HTML report."}})
+@router.get("/runs/{run_id}/report", response_class=Response, operation_id="get_report",
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}},
+                             "description": "A self-contained HTML report."}, **error_responses(404, 503)})
 def report(run_id: RunId, request: Request) -> Response:
     """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline."""
     db = request.app.state.db
@@ -76,7 +89,7 @@ def report(run_id: RunId, request: Request) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.html"'})
 
 
-@router.get("/diff")
+@router.get("/diff", operation_id="diff_runs", responses=error_responses(404, 503))
 def diff(request: Request, a: Annotated[int, Query(ge=1, le=2**63 - 1)],
          b: Annotated[int, Query(ge=1, le=2**63 - 1)]) -> dict[str, Any]:
     """What differs between runs ``a`` and ``b``: inputs, options, parameters and forecasts."""

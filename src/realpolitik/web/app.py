@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import threading
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from realpolitik import __version__
 from realpolitik.store import open_store
 from realpolitik.web import api_ledger, api_meta, api_runs, api_scenarios, pages
-from realpolitik.web.errors import install_error_handlers
-from realpolitik.web.security import MAX_REQUEST_BYTES, RequestSizeLimit, token_guard
+from realpolitik.web.bodies import StrictBodies
+from realpolitik.web.errors import declare_errors, install_error_handlers
+from realpolitik.web.security import MAX_REQUEST_BYTES, HostGuard, RequestSizeLimit, TokenGuard, declare_token
 
 #: The pages load scripts, styles and data from the app itself and nothing else.
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -25,10 +25,10 @@ def create_app(db: str | None = None, token: str | None = None,
                max_request_bytes: int = MAX_REQUEST_BYTES, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`), opened now.
 
-    With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``).
-    Request bodies larger than ``max_request_bytes`` are refused with 413. With
-    ``allowed_hosts``, requests naming any other host are refused with 400, so a web
-    page cannot reach a loopback server by pointing its own domain at 127.0.0.1.
+    With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``), and
+    the schema says so. Request bodies larger than ``max_request_bytes`` are refused with
+    413. With ``allowed_hosts``, requests naming any other host are refused with 400, so a
+    web page cannot reach a loopback server by pointing its own domain at 127.0.0.1.
     """
     app = FastAPI(
         title="realpolitik workbench",
@@ -43,11 +43,10 @@ def create_app(db: str | None = None, token: str | None = None,
     app.state.token_required = token is not None
     # Models run a few at a time: CPU-bound threads beyond the cores only slow every request down.
     app.state.model_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
-    guard = [Depends(token_guard(token))]
     for router in (api_meta.router, api_scenarios.router, api_runs.router):
-        app.include_router(router, dependencies=guard)
+        app.include_router(router)
     app.include_router(pages.router)
-    app.include_router(api_ledger.router, dependencies=guard)
+    app.include_router(api_ledger.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     install_error_handlers(app)
 
@@ -59,7 +58,14 @@ def create_app(db: str | None = None, token: str | None = None,
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    app.add_middleware(StrictBodies)
     app.add_middleware(RequestSizeLimit, limit=max_request_bytes)
+    routes_schema = app.openapi
+    app.openapi = lambda: declare_errors(routes_schema())
+    if token is not None:
+        app.add_middleware(TokenGuard, token=token)
+        schema_without_token = app.openapi
+        app.openapi = lambda: declare_token(schema_without_token())
     if allowed_hosts is not None:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+        app.add_middleware(HostGuard, allowed_hosts=allowed_hosts)
     return app

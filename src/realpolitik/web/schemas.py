@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation, field_validator, model_validator
 
-from realpolitik.scenario import Problem
+from realpolitik.comparison import ALL_MODELS
+from realpolitik.forecast import MODELS
+from realpolitik.scenario import Problem, Scenario
 
 #: Largest scenario the web app runs a model on (the command line takes up to realpolitik.scenario.MAX_ACTORS).
 MAX_WEB_ACTORS = 500
 #: Largest number of rounds the web app runs.
 MAX_WEB_ROUNDS = 200
+
+#: What a run request may name as its model, and as its preset (which must also be one of that model's).
+MODEL_NAMES = (*MODELS, ALL_MODELS)
+PRESET_NAMES = tuple(sorted({preset for spec in MODELS.values() for preset in spec.presets}))
+
+#: A scenario in a request body. The schema is the scenario's own; the handler checks it with
+#: ``load_scenario_dict(..., json_types=True)`` instead of the framework, so that type, range
+#: and cross-field problems (stances on declared issues, positions on the issue's scale,
+#: unique names) are all reported at once, each located by actor, issue and field.
+ScenarioDocument = Annotated[Scenario, SkipValidation]
 
 
 class ProblemOut(BaseModel):
@@ -23,7 +35,10 @@ class ProblemOut(BaseModel):
     row: int | None = None
     actor: str | None = None
     issue: str | None = None
-    field: str | None = None
+    field: str | None = Field(None, description="The field: for a scenario, within its actor or issue; otherwise "
+                              "the path within the request location, e.g. 'rounds' or 'scenario.actors[0].name'.")
+    location: str | None = Field(None, description="Where in the request: 'body', 'query', 'path' or 'header' "
+                                 "(absent for problems within a scenario).")
 
     @classmethod
     def of(cls, problem: Problem) -> ProblemOut:
@@ -32,19 +47,34 @@ class ProblemOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    """An error: one message, and for scenarios every problem found."""
+    """Every 4xx answer: one readable message, and every problem found, each located."""
 
-    detail: str
-    problems: list[ProblemOut] = Field(default_factory=list)
+    model_config = ConfigDict(json_schema_extra={"example": {
+        "detail": "body field 'rounds': Input should be less than or equal to 200",
+        "problems": [{"message": "Input should be less than or equal to 200",
+                      "text": "body field 'rounds': Input should be less than or equal to 200",
+                      "file": None, "row": None, "actor": None, "issue": None, "field": "rounds",
+                      "location": "body"}]}})
+    detail: str = Field(description="What is wrong, in one line.")
+    problems: list[ProblemOut] = Field(default_factory=list, description="Each problem found (empty when the "
+                                       "message says it all, e.g. an unknown run).")
 
 
 class ScenarioBody(BaseModel):
     """A scenario in the native layout (see ``realpolitik schema``)."""
 
     model_config = ConfigDict(extra="forbid")
-    scenario: dict[str, Any] = Field(description="The scenario: name, issues, actors (native layout); an issue "
+    scenario: ScenarioDocument = Field(description="The scenario: name, issues, actors (native layout); an issue "
                                      "may name veto_players, a reversion point and an agenda_setter; events: "
                                      "[{date, title, source, shocks}], dated developments.")
+
+
+class ScenarioToValidate(BaseModel):
+    """Anything offered as a scenario: validation says what is wrong with it."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: Any = Field(description="A scenario in the native layout (as in ScenarioBody), or any other JSON "
+                          "value: every problem is listed.")
 
 
 class ValidationOut(BaseModel):
@@ -81,17 +111,54 @@ class ImportOut(BaseModel):
     scenario: dict[str, Any]
 
 
+def _one_of_required(schema: dict[str, Any], *names: str) -> None:
+    """Say in a model's JSON schema that exactly one of the fields ``names`` is given (none has a default)."""
+    for name in names:
+        schema["properties"][name].pop("default", None)
+    schema["oneOf"] = [{"required": [name]} for name in names]
+
+
 class RunRequest(BaseModel):
     """Run one model, or all of them, on a library scenario or on a scenario given inline."""
 
-    model_config = ConfigDict(extra="forbid")
-    scenario_name: str | None = Field(None, min_length=1, max_length=256,
-                                      description="A scenario of the library (built-in or saved).")
-    scenario: dict[str, Any] | None = Field(None, description="A scenario given inline (native layout), "
-                                            "e.g. the editor's unsaved table.")
-    model: str = Field("eum", max_length=64, description="A model name, or 'all' to compare every model.")
-    preset: str | None = Field(None, max_length=128)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=lambda schema: _one_of_required(
+        schema, "scenario_name", "scenario"))
+    scenario_name: str = Field(None, min_length=1, max_length=256,
+                               description="A scenario of the library (built-in or saved); or give scenario.")
+    scenario: ScenarioDocument = Field(None, description="A scenario given inline (native layout), e.g. the "
+                                       "editor's unsaved table; or give scenario_name.")
+    model: str = Field("eum", json_schema_extra={"enum": list(MODEL_NAMES)},
+                       description="A model name, or 'all' to compare every model.")
+    preset: str | None = Field(None, json_schema_extra={"anyOf": [{"type": "string", "enum": list(PRESET_NAMES)},
+                                                                  {"type": "null"}]},
+                               description="A preset of the model (see /api/meta).")
     rounds: int | None = Field(None, ge=0, le=MAX_WEB_ROUNDS)
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, model: str) -> str:
+        if model not in MODEL_NAMES:
+            raise ValueError(f"unknown model '{model[:64]}' (models: {', '.join(MODEL_NAMES)})")
+        return model
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, preset: str | None) -> str | None:
+        if preset is not None and preset not in PRESET_NAMES:
+            raise ValueError(f"no model has a preset '{preset[:64]}' (presets: {', '.join(PRESET_NAMES)})")
+        return preset
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_scenario(cls, data: Any) -> Any:
+        """Exactly one of ``scenario_name`` and ``scenario``, and not null."""
+        if isinstance(data, dict):
+            given = [key for key in ("scenario_name", "scenario") if key in data]
+            if len(given) != 1:
+                raise ValueError("give either scenario_name (a library scenario) or scenario (inline), not both")
+            if data[given[0]] is None:
+                raise ValueError(f"{given[0]} is null: give a value")
+        return data
 
 
 class RunSummary(BaseModel):

@@ -1,13 +1,17 @@
-"""The app's guards: loopback-only unless a token is set, the token check, and request-size limits."""
+"""The app's guards: loopback-only unless a token is set, the token check, and request-size limits.
+
+Each guard is ASGI middleware that answers before the app reads the request, in the
+API's one error shape (:mod:`realpolitik.web.errors`).
+"""
 
 from __future__ import annotations
 
 import ipaddress
-import json
 import secrets
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers
+
+from realpolitik.web.errors import MEANINGS, send_error
 
 #: The environment variable holding the API token.
 TOKEN_VARIABLE = "REALPOLITIK_TOKEN"
@@ -16,8 +20,8 @@ TOKEN_HEADER = "X-Realpolitik-Token"
 #: Largest request body accepted, in bytes; uploads included.
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
 
-bearer = HTTPBearer(auto_error=False, description="The token given to `realpolitik serve` (--token or "
-                    "REALPOLITIK_TOKEN); required on every API call when the server has one.")
+#: Paths under /api that answer without the token: the schema, which describes how to send it.
+PUBLIC_API_PATHS = frozenset({"/api/openapi.json"})
 
 
 def is_loopback(host: str) -> bool:
@@ -30,19 +34,67 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def token_guard(token: str | None):
-    """A dependency that refuses API calls without ``token`` (a no-op when there is none)."""
+def carries_token(headers: Headers, token: str) -> bool:
+    """Whether ``Authorization: Bearer TOKEN`` or the token header holds ``token`` (compared in constant time)."""
+    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    given = [headers.get(TOKEN_HEADER, ""), credentials.strip() if scheme.lower() == "bearer" else ""]
+    return any(secrets.compare_digest(value.encode(), token.encode()) for value in given if value)
 
-    def require_token(request: Request,
-                      credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-        if token is None:
+
+class TokenGuard:
+    """ASGI middleware answering 401 to every API request without the token.
+
+    Runs before the request is routed or its body read, so no operation, and no
+    malformed or oversized request, is answered without the token. The pages and their
+    assets (outside ``/api``) and the schema are public: they hold no data.
+    """
+
+    def __init__(self, app, token: str):
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "")
+        if (scope["type"] == "http" and (path == "/api" or path.startswith("/api/")) and path not in PUBLIC_API_PATHS
+                and not carries_token(Headers(scope=scope), self.token)):
+            await send_error(send, 401, "this server needs its token: send it as 'Authorization: Bearer TOKEN' "
+                                        f"or '{TOKEN_HEADER}: TOKEN'", [(b"www-authenticate", b"Bearer")])
             return
-        given = request.headers.get(TOKEN_HEADER) or (credentials.credentials if credentials else "")
-        if not secrets.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, "this server needs its token: send it as 'Authorization: Bearer TOKEN' "
-                                     f"or '{TOKEN_HEADER}: TOKEN'", headers={"WWW-Authenticate": "Bearer"})
+        await self.app(scope, receive, send)
 
-    return require_token
+
+def declare_token(schema: dict) -> dict:
+    """Say in the OpenAPI ``schema`` that every operation needs the token, and may answer 401 without it."""
+    schema.setdefault("components", {}).setdefault("securitySchemes", {}).update({
+        "bearer": {"type": "http", "scheme": "bearer",
+                   "description": "The token given to `realpolitik serve` (--token or REALPOLITIK_TOKEN)."},
+        "tokenHeader": {"type": "apiKey", "in": "header", "name": TOKEN_HEADER,
+                        "description": "The same token in a header of its own (what the pages send)."},
+    })
+    schema["security"] = [{"bearer": []}, {"tokenHeader": []}]
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("responses", {})["401"] = {"description": MEANINGS[401], "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    return schema
+
+
+class HostGuard:
+    """ASGI middleware answering 400 to requests whose ``Host`` is not one of ``allowed_hosts`` (any port)."""
+
+    def __init__(self, app, allowed_hosts: list[str]):
+        self.app = app
+        self.allowed = {host.lower() for host in allowed_hosts}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            host = Headers(scope=scope).get("host", "").lower()
+            name = host[:host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+            if name not in self.allowed:
+                await send_error(send, 400, f"this server answers requests for {', '.join(sorted(self.allowed))} "
+                                            "only: the Host header names another")
+                return
+        await self.app(scope, receive, send)
 
 
 class RequestSizeLimit:
@@ -89,8 +141,5 @@ class RequestSizeLimit:
         await self.app(scope, counting_receive, unless_refused)
 
     async def _refuse(self, send) -> None:
-        body = json.dumps({"detail": f"request body larger than the {self.limit // 2**20} MiB accepted"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, f"the request body is larger than the {self.limit // 2**20} MiB accepted",
+                         [(b"connection", b"close")])

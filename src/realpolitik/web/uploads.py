@@ -26,6 +26,11 @@ MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 #: The file types the web app imports.
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 NATIVE_SUFFIXES = (".yaml", ".yml", ".json")
+#: Longest upload name kept, extension included, and longest extension kept.
+MAX_NAME_LENGTH, MAX_SUFFIX_LENGTH = 100, 16
+#: Base names Windows gives to devices, whatever their extension.
+WINDOWS_DEVICE_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT")
+                                                                   for n in "123456789")})
 
 
 class UnsupportedUpload(ValueError):
@@ -33,10 +38,21 @@ class UnsupportedUpload(ValueError):
 
 
 def upload_name(filename: str | None) -> str:
-    """The uploaded file's base name, reduced to safe characters (never a path)."""
+    """The uploaded file's base name, reduced to safe characters (never a path).
+
+    At most :data:`MAX_NAME_LENGTH` characters, shortened in the stem so that the
+    extension (which picks the reader) survives; a name Windows reserves for a device
+    (``CON``, ``NUL``, ``COM1``...) gets a trailing underscore on its stem.
+    """
     base = PureWindowsPath(PurePosixPath(filename or "").name).name
     safe = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .") or "upload"
-    return safe[:100]
+    stem, dot, suffix = safe.rpartition(".") if "." in safe.lstrip(".") else (safe, "", "")
+    suffix = (dot + suffix)[:MAX_SUFFIX_LENGTH]
+    stem = stem.rstrip(" .")[:MAX_NAME_LENGTH - len(suffix)] or "upload"
+    device, dot_before_rest, rest = stem.partition(".")
+    if device.upper() in WINDOWS_DEVICE_NAMES:
+        stem = f"{device}_{dot_before_rest}{rest}"
+    return stem + suffix
 
 
 def _refuse_yaml_aliases(content: bytes, name: str) -> None:
