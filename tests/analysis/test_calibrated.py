@@ -50,8 +50,8 @@ def test_settlement_mixed_with_the_reversion_point():
 
 
 def test_candidates_merge_equal_values_and_name_their_actors():
-    candidates = issue_candidates(["a", "b", "c"], np.array([0.0, 100.0, 100.0]), np.array([1.0, 1.0, 2.0]),
-                                  0.0, 100.0, 0.0, 80.0)
+    candidates = issue_candidates(["a", "b", "c"], np.array([0.0, 100.0, 100.0]), np.array([0.5, 0.5, 1.0]),
+                                  np.array([2.0, 2.0, 2.0]), 0.0, 100.0, 0.0, 80.0)
     # Positions 0 and 100, the reference point 0, compromise 75, weighted median 100, model forecast 80.
     assert candidates.values.tolist() == [0.0, 75.0, 80.0, 100.0]
     assert candidates.actors == [["a"], [], [], ["b", "c"]]
@@ -74,7 +74,7 @@ def _synthetic(seed: int, dossiers: int = 30):
     for number in range(3 * dossiers):
         position = rng.choice(np.arange(0.0, 101.0, 10.0), size=5)
         weight = rng.uniform(0.1, 1.0, size=5)
-        candidates.append(issue_candidates(list("abcde"), position, weight, 0.0, 100.0, None,
+        candidates.append(issue_candidates(list("abcde"), position, weight, np.ones(5), 0.0, 100.0, None,
                                            float(weight @ position / weight.sum())))
         heaviest = position[np.argmax(weight)]
         outcome.append(heaviest if rng.uniform() < 2 / 3 else rng.uniform(position.min(), position.max()))

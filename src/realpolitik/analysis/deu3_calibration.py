@@ -43,9 +43,8 @@ def dataset_candidates(dataset: Deu3Dataset, model_forecasts: np.ndarray, capabi
     (:func:`realpolitik.analysis.backtest.capability`) and ``model_forecasts (I,)``."""
     from realpolitik.analysis.backtest import capability, salience
 
-    return [issue_candidates(issue.arrays.actors, issue.arrays.position,
-                             capability(issue, capability_rule) * salience(issue, salience_rule),
-                             issue.arrays.issue.scale_min, issue.arrays.issue.scale_max, issue.arrays.issue.status_quo,
+    return [issue_candidates(issue.arrays.actors, issue.arrays.position, salience(issue, salience_rule),
+                             capability(issue, capability_rule), issue.arrays.issue.scale_min, issue.arrays.issue.scale_max, issue.arrays.issue.status_quo,
                              float(forecast))
             for issue, forecast in zip(dataset.issues, model_forecasts)]
 

@@ -17,7 +17,8 @@ The candidate probabilities are a conditional logit (McFadden 1974), ``p_k ∝ e
 with features ``z_k`` that exist for any stakeholder table (:data:`FEATURES`): the
 capability x salience weight of the actors at the candidate, their share of the
 actors, its distances to the models' forecasts, whether it is the reference point,
-an end of the scale or a model's forecast. Nothing in them is specific to the EU (two
+an end of the scale or a model's forecast, its distance to the reference point, and
+the highest salience among the actors holding it. Nothing in them is specific to the EU (two
 features for the agenda setter's and the veto players' positions, with the Commission,
 the Parliament under codecision and every state under unanimity in those roles on DEU
 III, scored no better out of sample and were left out).
@@ -57,6 +58,9 @@ FEATURES = (
     "is_scale_end",
     "is_model_forecast",
     "is_compromise",
+    "distance_reference_point",  # |c - reference point| / range (0 where there is none)
+    "no_reference_point",        # 1 where the issue has no reference point
+    "top_salience",              # the highest salience (0..1) among the actors at the candidate
 )
 WEIGHT_SHARE_FLOOR = 0.01
 #: Candidates closer than this share of the scale are one candidate; an outcome this close to one is at it.
@@ -82,15 +86,17 @@ class Candidates:
     compromise: float
 
 
-def issue_candidates(actors: list[str], position: np.ndarray, weight: np.ndarray, scale_min: float, scale_max: float,
-                     reference_point: float | None, model_forecast: float | None) -> Candidates:
+def issue_candidates(actors: list[str], position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
+                     scale_min: float, scale_max: float, reference_point: float | None,
+                     model_forecast: float | None) -> Candidates:
     """The candidates of one issue and their features.
 
-    ``position (N,)`` and ``weight (N,)`` (capability x salience) of its participants;
+    ``position (N,)``, ``salience (N,)`` (0..1) and ``capability (N,)`` of its participants;
     ``model_forecast`` the forecast of the model being calibrated (None: the compromise model's).
     """
     position = np.asarray(position, dtype=float)
-    weight = np.asarray(weight, dtype=float)
+    salience = np.asarray(salience, dtype=float)
+    weight = salience * np.asarray(capability, dtype=float)
     span = scale_max - scale_min
     compromise = float(weighted_mean(position[None], weight[None])[0])
     median = float(weighted_median(position[None], weight[None])[0])
@@ -115,6 +121,7 @@ def issue_candidates(actors: list[str], position: np.ndarray, weight: np.ndarray
             kinds[-1].append(kind)
     total = weight.sum()
     share_of = dict(zip(actors, weight / total if total > 0 else np.full(len(actors), 1.0 / len(actors))))
+    salience_of = dict(zip(actors, salience.tolist()))
     features = np.array([
         [
             np.log(sum(share_of[a] for a in at) + WEIGHT_SHARE_FLOOR),
@@ -126,6 +133,9 @@ def issue_candidates(actors: list[str], position: np.ndarray, weight: np.ndarray
             float(min(value - scale_min, scale_max - value) <= MATCH_TOLERANCE * span),
             float("model" in kind),
             float("compromise" in kind),
+            0.0 if reference_point is None else abs(value - reference_point) / span,
+            float(reference_point is None),
+            max((salience_of[a] for a in at), default=0.0),
         ]
         for value, at, kind in zip(values, held, kinds)
     ])
@@ -136,7 +146,7 @@ def _padded(candidates: list[Candidates]) -> tuple[np.ndarray, np.ndarray, np.nd
     """``values (I, K)``, ``features (I, K, F)`` padded to the most candidates, ``present (I, K)``."""
     width = max(len(c.values) for c in candidates)
     values = np.zeros((len(candidates), width))
-    features = np.zeros((len(candidates), width, len(FEATURES)))
+    features = np.zeros((len(candidates), width, candidates[0].features.shape[1]))
     present = np.zeros((len(candidates), width), dtype=bool)
     for row, c in enumerate(candidates):
         values[row, :len(c.values)] = c.values
@@ -215,7 +225,7 @@ def fit(candidates: list[Candidates], outcome: np.ndarray, penalty: float = PENA
         return float(-log_p[rows, index].sum() + 0.5 * penalty * beta @ beta), gradient
 
     with threadpool_limits(limits=1, user_api="blas"):  # 9 parameters: threads only add overhead
-        solution = minimize(loss_and_gradient, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B")
+        solution = minimize(loss_and_gradient, np.zeros(features.shape[2]), jac=True, method="L-BFGS-B")
     beta = solution.x
     share = float(1.0 - at_candidate.mean())
     between = [c for c, hit in zip(candidates, at_candidate) if not hit]

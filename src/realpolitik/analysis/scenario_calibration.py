@@ -56,8 +56,8 @@ def calibrate_forecast(scenario: Scenario, forecast: Forecast, calibration: Cali
                      "is used, with the compromise forecast in place of this model's")
     for item in forecast.issues:
         arrays = scenario.issue_arrays(item.issue.name)
-        weight = arrays.capability * arrays.salience
-        candidates = issue_candidates(arrays.actors, arrays.position, weight, item.issue.scale_min,
+        candidates = issue_candidates(arrays.actors, arrays.position, arrays.salience, arrays.capability,
+                                      item.issue.scale_min,
                                       item.issue.scale_max, item.issue.status_quo,
                                       item.forecast if used == forecast.model else None)
         item.calibrated = calibrated_forecast(fitted, candidates, calibration.summary, notes)
