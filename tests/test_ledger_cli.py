@@ -43,8 +43,9 @@ def test_a_numeric_question_records_the_whole_distribution(cli):
     question = add(cli, "--question", "territory", "--by", "2025-12-31")
     median = next(item for item in question["forecasts"] if item["model"] == "median")
     assert median["probability"] is None
-    assert math.isclose(sum(median["distribution"]["atom_masses"]), 1.0)
-    assert all(0 <= value <= 100 for value in median["distribution"]["atom_values"])
+    distribution = median["distribution"]
+    assert math.isclose(sum(distribution["atom_masses"]) + sum(distribution["cell_masses"]), 1.0)
+    assert all(0 <= value <= 100 for value in distribution["atom_values"] + distribution["cell_edges"])
 
 
 def test_resolve_and_score(cli):
@@ -54,7 +55,7 @@ def test_resolve_and_score(cli):
     assert again["id"] == binary["id"] and len(again["forecasts"]) == 6
     assert sum(item["superseded"] for item in again["forecasts"]) == 3
     assert cli("ledger", "resolve", str(binary["id"]), "--outcome", "no", "--on", TODAY).exit_code == 0
-    assert cli("ledger", "resolve", str(numeric["id"]), "--outcome", "50", "--on", TODAY,
+    assert cli("ledger", "resolve", str(numeric["id"]), "--outcome", "60", "--on", TODAY,
                "--source", "a report").exit_code == 0
     assert [item["id"] for item in json.loads(cli("ledger", "list", "--resolved", "--format", "json").stdout)] == [
         binary["id"], numeric["id"]]
@@ -68,8 +69,8 @@ def test_resolve_and_score(cli):
         assert rows[model]["n"] == 2
         assert rows[model]["brier"] == pytest.approx(probability ** 2)
         assert rows[model]["log_score"] == pytest.approx(math.log(max(1 - probability, 1e-3)))
-    assert rows["status-quo"]["crps"] == pytest.approx(0.0)  # the status quo, 50, was the outcome
-    assert rows["median"]["crps"] > 0
+    assert rows["status-quo"]["crps"] == pytest.approx(10.0)  # the status quo, 50, for an outcome of 60
+    assert rows["median"]["crps"] >= 0 and rows["compromise"]["crps"] >= 0
     reliability = {item["model"]: item["bins"] for item in document["reliability"]}
     assert sum(item["n"] for item in reliability["median"]) == 1
     table = cli("ledger", "score")

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from realpolitik.analysis.distribution import MixedDistribution
-from realpolitik.analysis.questions import Question, distribution_to_dict, outcome_distribution
+from realpolitik.analysis.questions import Question, distribution_to_dict
 from realpolitik.analysis.track_record import binary_log_score, reliability_table, score_questions
 from realpolitik.store.ledger import StoredForecast, StoredQuestion, StoredResolution
 
@@ -77,13 +77,28 @@ def test_the_probability_of_an_event_from_a_distribution():
     assert Question("deal<75", "binary", "deal", "<", 75.0, 0, 100).probability(draws) == pytest.approx(0.25)
 
 
-def test_no_agreement_puts_the_rest_of_the_probability_on_the_reversion_point():
-    settlement = MixedDistribution.from_draws([80.0, 90.0])
-    mixed = outcome_distribution(settlement, agreement_probability=0.4, reversion=20.0)
-    # By hand: P(X >= 75) = 0.4 · 1 + 0.6 · 0 = 0.4; the reversion point 20 carries 0.6.
-    assert EVENT.probability(mixed) == pytest.approx(0.4)
-    assert mixed.mass_between(20.0, 20.0) == pytest.approx(0.6)
-    assert outcome_distribution(settlement) is settlement
+def test_an_issue_outcome_from_the_calibrated_distribution_p_agreement_or_the_draws():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from realpolitik.analysis.ledger_forecasts import issue_outcome
+    from realpolitik.scenario import Issue
+
+    issue = Issue(name="deal", status_quo=20, veto_players=[])
+    draws = np.array([10.0, 80.0, 90.0, 95.0])
+    calibrated = MixedDistribution.from_draws([80.0, 90.0])
+    with_deal = SimpleNamespace(issue=issue, forecasts=draws, outcomes=np.array([20.0, 20.0, 90.0, 95.0]),
+                                agreement_probability=0.4)
+    # By hand: P(X >= 75) = 0.4 · 1 (the calibrated settlement) + 0.6 · 0 (the reversion point 20).
+    mixed, basis = issue_outcome(with_deal, calibrated)
+    assert EVENT.probability(mixed) == pytest.approx(0.4) and mixed.mass_between(20, 20) == pytest.approx(0.6)
+    assert "P(agreement) 0.40" in basis
+    no_veto = SimpleNamespace(issue=issue, forecasts=draws, agreement_probability=None)
+    assert issue_outcome(no_veto, calibrated)[0] is calibrated
+    # Without a calibrated distribution, the draws of what happens: 2 of 4 at or above 75.
+    assert EVENT.probability(issue_outcome(with_deal, None)[0]) == pytest.approx(0.5)
+    assert EVENT.probability(issue_outcome(no_veto, None)[0]) == pytest.approx(0.75)
 
 
 @pytest.mark.parametrize(("text", "words"), [

@@ -1,9 +1,12 @@
 """The forecasts a ledger entry records: each chosen model, and two baselines to beat.
 
-For each model the question's issue is simulated by Monte Carlo
-(:func:`realpolitik.analysis.montecarlo.simulate`, the scenario's noise model, a seed)
-and the question is answered from the issue's predictive distribution of the outcome,
-built by :func:`issue_outcome` from whatever the run provides. The baselines:
+For each model the question is answered from the predictive distribution of the issue's
+outcome, built by :func:`issue_outcome` from whatever the run provides: the model's
+calibrated distribution (:mod:`realpolitik.analysis.scenario_calibration`, the packaged
+calibration) mixed with the reversion point by P(agreement) where the issue has veto
+players, P(agreement) from a Monte Carlo run (:func:`realpolitik.analysis.montecarlo.simulate`,
+the scenario's noise model, a seed); without a calibrated distribution, the Monte Carlo
+draws of the outcome. The baselines:
 
 * ``status-quo``: the status quo persists, all the probability at the issue's reversion
   point (its status quo unless a reversion point is declared); a naive forecast that
@@ -23,10 +26,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from realpolitik.analysis.calibrated import settlement_or_reversion
 from realpolitik.analysis.distribution import MixedDistribution
 from realpolitik.analysis.montecarlo import IssueDistribution, simulate
-from realpolitik.analysis.questions import Question, distribution_to_dict, outcome_distribution
-from realpolitik.forecast import resolve_options
+from realpolitik.analysis.questions import Question, distribution_to_dict
+from realpolitik.forecast import resolve_options, run
 from realpolitik.scenario import Scenario, Uncertainty
 from realpolitik.store.ledger import NewForecast
 
@@ -43,21 +47,24 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def issue_outcome(item: IssueDistribution) -> tuple[MixedDistribution, str]:
-    """The predictive distribution of an issue's outcome from a Monte Carlo run, and its basis.
+def issue_outcome(item: IssueDistribution, calibrated: MixedDistribution | None) -> tuple[MixedDistribution, str]:
+    """The predictive distribution of an issue's outcome, and its basis, from what the run provides.
 
-    The one place that turns what a run provides into the distribution a question is
-    answered from: the draws of the settlement (each with mass 1/B), mixed with the
-    reversion point by P(agreement) (:func:`realpolitik.analysis.questions.outcome_distribution`)
-    where the run gives one for an issue with veto players.
+    ``item`` is the issue in a Monte Carlo run, ``calibrated`` the model's calibrated
+    distribution of the settlement (None where there is none). With veto players, what
+    happens is the settlement with probability P(agreement) and the reversion point
+    otherwise (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`); the draws
+    already hold that mixture, draw by draw.
     """
-    settlement = MixedDistribution.from_draws(item.forecasts)
-    basis = f"Monte Carlo draws ({len(item.forecasts):,})"
     agreement = getattr(item, "agreement_probability", None)
-    if agreement is not None and item.issue.reversion_point is not None:
-        return (outcome_distribution(settlement, float(agreement), item.issue.reversion_point),
-                basis + f", P(agreement) {float(agreement):.2f}")
-    return settlement, basis
+    draws = f"{len(item.forecasts):,} draws"
+    if calibrated is None:
+        return (MixedDistribution.from_draws(getattr(item, "outcomes", item.forecasts)),
+                f"Monte Carlo draws ({draws})")
+    if agreement is None or item.issue.reversion_point is None:
+        return calibrated, "calibrated distribution"
+    return (settlement_or_reversion(calibrated, agreement, item.issue.reversion_point),
+            f"calibrated distribution, P(agreement) {agreement:.2f} from {draws}")
 
 
 def _answer(question: Question, distribution: MixedDistribution) -> tuple[float | None, dict[str, Any]]:
@@ -71,6 +78,10 @@ def forecast_question(scenario: Scenario, question: Question, models: Sequence[s
     """The forecasts of ``question`` by ``models`` and the baselines, and notes on any left out."""
     from realpolitik import __version__
 
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.scenario_calibration import calibrate_forecast
+
+    calibration = read_calibration()
     digest = scenario_hash(scenario)
     noise = noise or scenario.uncertainty or Uncertainty()
     issue = scenario.issue(question.issue)
@@ -80,7 +91,11 @@ def forecast_question(scenario: Scenario, question: Question, models: Sequence[s
     for name in names:
         options = resolve_options(name)
         result = simulate(scenario, name, options, draws=draws, seed=seed, noise=noise, client=client)
-        distribution, basis = issue_outcome(result.issue(question.issue))
+        forecast = run(scenario, name, options)
+        calibrate_forecast(scenario, forecast, calibration)
+        settlement = next(item.calibrated for item in forecast.issues if item.issue.name == question.issue)
+        distribution, basis = issue_outcome(result.issue(question.issue),
+                                            None if settlement is None else settlement.distribution)
         probability, document = _answer(question, distribution)
         role = "model" if name in models else "baseline"
         forecasts.append(NewForecast(name, role, basis, probability, document, digest,

@@ -99,20 +99,6 @@ class Question:
                 "threshold": self.threshold, "scale": [self.scale_min, self.scale_max]}
 
 
-def outcome_distribution(settlement: MixedDistribution, agreement_probability: float | None = None,
-                         reversion: float | None = None) -> MixedDistribution:
-    """What happens on an issue: the settlement's distribution where there is a deal, the
-    reversion point where there is none (Tsebelis 2002; see :mod:`realpolitik.analysis.agreement`):
-
-        F = P(agreement) · F_settlement + (1 - P(agreement)) · δ(reversion).
-
-    Without a P(agreement) (no veto players declared) it is the settlement's distribution.
-    """
-    if agreement_probability is None or reversion is None:
-        return settlement
-    return settlement.mixed_with(MixedDistribution.point(reversion), 1.0 - agreement_probability)
-
-
 def distribution_to_dict(distribution: MixedDistribution) -> dict[str, list[float]]:
     """The distribution as JSON-ready lists (inverse: :func:`distribution_from_dict`)."""
     return {"atom_values": distribution.atom_values.tolist(), "atom_masses": distribution.atom_masses.tolist(),

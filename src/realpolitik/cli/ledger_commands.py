@@ -9,10 +9,11 @@ from typing import Annotated, Any, Callable, Literal
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.report.track_sections import answer_text
+from realpolitik.terminal import PlainTable
 
 ledger_app = typer.Typer(help="A ledger of dated forecasts: record, resolve, score and share them.",
                          no_args_is_help=True, rich_markup_mode=None)
@@ -45,18 +46,6 @@ def _date(text: str, option: str):
     return parse_date(text, f"{option} date")
 
 
-def _answer(question, forecast) -> str:
-    """A forecast in a few characters: the probability, or the median and 80% interval."""
-    if forecast.probability is not None:
-        probability = forecast.probability
-        return "P < 0.01" if probability < 0.005 else "P > 0.99" if probability > 0.995 else f"P = {probability:.2f}"
-    from realpolitik.analysis.questions import distribution_from_dict
-
-    distribution = distribution_from_dict(forecast.distribution)
-    low, high = distribution.central_interval(0.8)
-    return f"median {distribution.median:.1f} (80%: {low:.1f}–{high:.1f})"
-
-
 def _resolution_text(question) -> str:
     resolution = question.resolution
     if resolution is None:
@@ -71,14 +60,22 @@ def _print_question(question, every: bool) -> None:
     console.print(f"[bold]question {question.id}[/]: {escape(question.question.text)} by {question.by_date} "
                   f"({escape(question.scenario_name)}, {question.question.kind}; recorded "
                   f"{question.created_at:%Y-%m-%d %H:%M} UTC) — {escape(_resolution_text(question))}", highlight=False)
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     for column in ("forecast", "when (UTC)", "model", "role", "answer", "basis"):
         table.add_column(column, no_wrap=column != "basis")
     for forecast in question.forecasts if every else question.latest():
         label = f"{forecast.id}" + (" (superseded)" if forecast.superseded else "")
         table.add_row(label, f"{forecast.created_at:%Y-%m-%d %H:%M}", forecast.model, forecast.role,
-                      _answer(question.question, forecast), escape(forecast.basis))
+                      answer_text(forecast), escape(forecast.basis))
     console.print(table)
+
+
+def _emit_question(question, format: str, every: bool) -> None:
+    """The question as JSON, or as a table of its forecasts (``every``: superseded ones too)."""
+    if format == "json":
+        emit_json(question.to_dict())
+    else:
+        _print_question(question, every)
 
 
 @ledger_app.command("add")
@@ -115,10 +112,7 @@ def add_command(
     stored = record_forecasts(loaded.name, parsed, deadline, forecasts, db)
     for line in notes:
         errors.print(f"[dim]{escape(line)}[/]", highlight=False)
-    if format == "json":
-        emit_json(stored.to_dict())
-    else:
-        _print_question(stored, every=False)
+    _emit_question(stored, format, every=False)
 
 
 @ledger_app.command("list")
@@ -141,11 +135,11 @@ def list_command(
     if format == "json":
         emit_json([question.to_dict() for question in questions])
         return
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     for column in ("id", "scenario", "question", "by", "status", "newest forecasts"):
         table.add_column(column, no_wrap=column != "newest forecasts")
     for question in questions:
-        answers = "; ".join(f"{forecast.model} {_answer(question.question, forecast)}"
+        answers = "; ".join(f"{forecast.model} {answer_text(forecast)}"
                             for forecast in question.latest())
         table.add_row(str(question.id), question.scenario_name, question.question.text, question.by_date,
                       _resolution_text(question), answers)
@@ -160,11 +154,7 @@ def show_command(question_id: QuestionId, format: FormatOption = "table", db: Db
     """Show a question with every forecast recorded on it (superseded ones too) and its resolution."""
     from realpolitik.store import get_question
 
-    question = get_question(question_id, db)
-    if format == "json":
-        emit_json(question.to_dict())
-    else:
-        _print_question(question, every=True)
+    _emit_question(get_question(question_id, db), format, every=True)
 
 
 @ledger_app.command("resolve")
@@ -207,14 +197,14 @@ def score_command(format: FormatOption = "table", db: DbOption = None) -> None:
         return
     console.print(f"{len(questions)} resolved question(s); Brier and CRPS lower is better, log score higher",
                   highlight=False)
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     for column in ("model", "role", "n", "Brier", "log score", "CRPS"):
         table.add_column(column, justify="left" if column in ("model", "role") else "right")
     for score in scores:
         cells = ["–" if value is None else f"{value:.3f}" for value in (score.brier, score.log_score, score.crps)]
         table.add_row(score.model, score.role, str(score.binary + score.numeric), *cells)
     console.print(table)
-    reliability = Table(title="reliability (binary questions)", title_justify="left", show_edge=False,
+    reliability = PlainTable(title="reliability (binary questions)", title_justify="left", show_edge=False,
                         pad_edge=False)
     for column in ("model", "forecast bin", "n", "mean forecast", "observed"):
         reliability.add_column(column, justify="left" if column == "model" else "right")

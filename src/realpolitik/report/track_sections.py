@@ -12,14 +12,17 @@ def _cells(row: list[Any]) -> str:
     return "".join(f"<td>{escape(str(cell))}</td>" for cell in row)
 
 
-def _answer(forecast) -> str:
-    if forecast.probability is not None:
-        return f"{forecast.model}: P = {forecast.probability:.2f}"
-    distribution = forecast.distribution
+def answer_text(forecast) -> str:
+    """A recorded forecast in a few characters: its probability (never shown as a certain 0 or 1), or
+    the median and central 80% interval of its distribution."""
     from realpolitik.analysis.questions import distribution_from_dict
 
-    median = distribution_from_dict(distribution).median
-    return f"{forecast.model}: median {median:.1f}"
+    probability = forecast.probability
+    if probability is not None:
+        return "P < 0.01" if probability < 0.005 else "P > 0.99" if probability > 0.995 else f"P = {probability:.2f}"
+    distribution = distribution_from_dict(forecast.distribution)
+    low, high = distribution.central_interval(0.8)
+    return f"median {distribution.median:.1f} (80%: {low:.1f}–{high:.1f})"
 
 
 def ledger_section(questions: list[Any]) -> str:
@@ -34,7 +37,7 @@ def ledger_section(questions: list[Any]) -> str:
             f"on {resolution.resolved_on}")
         rows.append("<tr>" + _cells([question.id, question.question.text, question.by_date,
                                      f"{question.created_at:%Y-%m-%d}",
-                                     "; ".join(_answer(item) for item in question.latest()), outcome]) + "</tr>")
+                                     "; ".join(f"{item.model}: {answer_text(item)}" for item in question.latest()), outcome]) + "</tr>")
     head = "".join(f"<th>{name}</th>" for name in ("id", "question", "by", "recorded", "newest forecasts",
                                                      "resolution"))
     return (f'<section class="card"><h2>Ledger</h2><p class="note">Dated forecasts recorded on this scenario '
