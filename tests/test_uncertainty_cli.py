@@ -49,7 +49,13 @@ def test_same_seed_same_output(cli):
 def test_without_noise_the_distribution_is_the_point_forecast(cli):
     result = cli("simulate", "ukraine-2025-03", "--draws", "20", *NOISE_OFF, "--format", "json")
     for item in json.loads(result.stdout)["issues"]:
-        assert all(interval == [item["point_forecast"]] * 2 for interval in item["intervals"].values())
+        # Every draw ends alike: the settlement where the veto players accept it, else the reversion point.
+        agreement = item["agreement"]
+        happens = item["point_forecast"] if agreement is None or agreement["probability"] == 1.0 else \
+            agreement["reversion"]
+        assert agreement is None or agreement["probability"] in (0.0, 1.0)
+        assert agreement is None or agreement["settlement_intervals"]["95"] == [item["point_forecast"]] * 2
+        assert all(interval == [happens] * 2 for interval in item["intervals"].values())
 
 
 def test_simulate_table_reports_thresholds_and_noise(cli):

@@ -7,8 +7,10 @@ module is that choice, so both pick presets and shape the result document alike.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+from realpolitik.budget import check
 from realpolitik.forecast import MODELS, Forecast, ForecastRequestError, resolve_options, run
 from realpolitik.scenario import Scenario
 
@@ -17,31 +19,57 @@ ALL_MODELS = "all"
 
 
 def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds: int | None = None,
-               calibration: str | None = None) -> list[Forecast]:
+               calibration: str | None = None, stated: dict[str, Any] | None = None,
+               overrides: dict[str, Any] | None = None) -> list[Forecast]:
     """Forecasts of ``scenario`` by ``model``, or by every model when ``model`` is ``"all"``, each issue
     with its calibrated forecast from the ``calibration`` file (None: the one shipped with the package).
 
     With ``"all"``, ``preset`` applies to the models that have it and the others
     run with their defaults; it is an error if no model has it.
 
+    ``stated`` holds the options a scenario file states for a model (a KTAB XML file's SMP
+    options, see :func:`realpolitik.io.stated_options`): they replace that model's defaults;
+    a ``preset`` replaces them but for the fields that describe the scenario (the SMP's seed
+    and ideal adjustments). ``overrides`` (option name to value) come last, for every model
+    whose options have that field.
+
     Raises :class:`ForecastRequestError` when a forecast is not a number (an issue on
-    which every actor's weight, capability x salience, is zero has no forecast).
+    which every actor's weight, capability x salience, is zero has no forecast), or when
+    an override names a field no model run has.
     """
     from realpolitik.analysis.calibration_file import read_calibration
     from realpolitik.analysis.scenario_calibration import calibrate_forecast
 
     fitted = read_calibration(calibration)
     names = list(MODELS) if model == ALL_MODELS else [model]
+    for key in overrides or {}:
+        if not any(key in MODELS[name].options_type.model_fields for name in names):
+            raise ForecastRequestError(f"no model run has an option '{key}'")
     if model == ALL_MODELS and preset is not None and not any(preset in MODELS[name].presets for name in names):
         raise ForecastRequestError(f"no model has a preset '{preset}'")
     forecasts = []
     for name in names:
         chosen = preset if model != ALL_MODELS or preset in MODELS[name].presets else None
-        forecast = run(scenario, name, resolve_options(name, chosen, rounds), chosen)
+        update = _options_update(name, chosen, (stated or {}).get(name), overrides or {})
+        options = resolve_options(name, chosen, rounds, update)
+        check(name, len(scenario.actors), len(scenario.issues), options, what=f"the {name} forecast")
+        forecast = run(scenario, name, options, chosen)
         _check_numbers(forecast)
         calibrate_forecast(scenario, forecast, fitted)
         forecasts.append(forecast)
     return forecasts
+
+
+def _options_update(model: str, preset: str | None, stated: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The option values a file states for ``model`` and then the command's ``overrides`` (see :func:`run_models`)."""
+    update: dict[str, Any] = {}
+    if stated is not None:
+        values = stated.model_dump()
+        kept = values if preset is None else getattr(type(stated), "scenario_fields", ())
+        update.update({key: values[key] for key in kept})
+    fields = MODELS[model].options_type.model_fields
+    update.update({key: value for key, value in overrides.items() if key in fields})
+    return update
 
 
 def _check_numbers(forecast: Forecast) -> None:
@@ -53,6 +81,67 @@ def _check_numbers(forecast: Forecast) -> None:
         if not all(math.isfinite(value) for value in values):
             raise ForecastRequestError(f"model '{forecast.model}', issue '{item.issue.name}': the forecast is not a "
                                        "number (is every actor's capability or salience on this issue zero?)")
+
+
+def add_agreement(scenario: Scenario, forecasts: list[Forecast], documents: list[dict[str, Any]], draws: int,
+                  seed: int, client: Any = None, progress: Callable[[int], None] | None = None,
+                  calibration: str | None = None) -> None:
+    """Put ``agreement`` (P(agreement), refusals, the settlement's and the outcome's medians)
+    into each issue document with veto players, from ``draws`` Monte Carlo draws per model,
+    and make its ``calibrated`` forecast that of what happens: the calibrated settlement
+    mixed with the reversion point (weights P(agreement) and the rest; the ``calibration``
+    file as in :func:`run_models`).
+
+    ``progress(n)`` is called with the draws finished over all models.
+    """
+    from realpolitik.analysis.montecarlo import simulate
+
+    if draws <= 0 or not any(issue.veto_players for issue in scenario.issues):
+        return
+    for number, (forecast, document) in enumerate(zip(forecasts, documents)):
+        def done(finished: int, before: int = number * draws) -> None:
+            if progress is not None:
+                progress(before + finished)
+
+        simulation = simulate(scenario, forecast.model, forecast.options, draws=draws, seed=seed, client=client,
+                              progress=done)
+        for item, issue_forecast, issue_document in zip(simulation.issues, forecast.issues, document["issues"]):
+            agreement = item.agreement_to_dict()
+            if agreement is None:
+                continue
+            issue_document["agreement"] = {**agreement, "outcome_median": item.median, "seed": seed}
+            if issue_forecast.calibrated is not None:
+                mix_with_reversion(issue_forecast, forecast.model, agreement["probability"], calibration)
+                issue_document["calibrated"] = issue_forecast.calibrated.to_dict()
+
+
+def mix_with_reversion(issue_forecast: Any, model: str, probability: float, calibration: str | None) -> None:
+    """Replace the calibrated forecast of an issue with veto players by that of what happens: its
+    calibrated settlement with weight ``probability`` (P(agreement)), the reversion point with the rest."""
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.scenario_calibration import anchor_probabilities, with_agreement
+
+    fitted = read_calibration(calibration).for_model(model)[1]
+    mixed = with_agreement(issue_forecast.calibrated, fitted, probability, issue_forecast.issue.reversion_point)
+    mixed.anchor_probabilities = anchor_probabilities(mixed.distribution, issue_forecast.issue)
+    issue_forecast.calibrated = mixed
+
+
+def add_outlook(scenario: Scenario, forecasts: list[Forecast], documents: list[dict[str, Any]],
+                lever_sentences: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The answer first (:mod:`realpolitik.analysis.outlook`) for the run's headline model: the
+    expected utility model when every model ran, else the one that ran, beside every model's
+    settlement (models that did not run are run once here, without draws)."""
+    from realpolitik.analysis.outlook import issue_outlook
+
+    headline = next((number for number, forecast in enumerate(forecasts) if forecast.model == "eum"), 0)
+    by_model = {forecast.model: document for forecast, document in zip(forecasts, documents)}
+    for name in MODELS:
+        if name not in by_model:
+            by_model[name] = run(scenario, name, resolve_options(name)).to_dict()
+    return [issue_outlook(issue_document, {name: document["issues"][index] for name, document in by_model.items()},
+                          forecasts[headline].model, (lever_sentences or {}).get(issue_document["issue"])).to_dict()
+            for index, issue_document in enumerate(documents[headline]["issues"])]
 
 
 def forecasts_document(forecasts: list[Forecast], compared: bool) -> dict[str, Any]:

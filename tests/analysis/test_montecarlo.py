@@ -78,7 +78,17 @@ def test_zero_uncertainty_gives_the_point_forecast_every_time(client, model):
         expected = point.issue(item.issue.name).forecast
         assert item.point_forecast == pytest.approx(expected, abs=1e-12)
         np.testing.assert_array_equal(item.forecasts, np.full(50, item.point_forecast))
-        assert all(item.interval(percent) == (item.point_forecast, item.point_forecast) for percent in INTERVALS)
+        # Without noise every draw ends alike: the settlement, or the reversion point where a veto player refuses it.
+        issue = item.issue
+        refused = issue.veto_players and not all(
+            abs(item.point_forecast - actor.stances[issue.name].position)
+            <= abs(issue.reversion_point - actor.stances[issue.name].position)
+            for actor in scenario.actors if actor.name in issue.veto_players)
+        happens = issue.reversion_point if refused else item.point_forecast
+        assert all(item.interval(percent) == (happens, happens) for percent in INTERVALS)
+        stays = issue.veto_players and item.point_forecast == issue.reversion_point  # nothing changes: no agreement
+        assert item.agreement_probability in ((None,) if not issue.veto_players
+                                              else (0.0 if refused or stays else 1.0,))
 
 
 def test_intervals_nest_and_widen_with_noise(client):

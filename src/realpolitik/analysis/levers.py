@@ -14,6 +14,13 @@ forecast (a tornado); the strongest single change is the step with the largest m
 For the compromise model the move has a closed form: shifting actor i's position by
 d moves the forecast by ``d w_i / Σ w`` (``w = c s``).
 
+**Target agreement.** On an issue with veto players, the same steps can be ranked by
+how far they move ``P(agreement)`` instead (``target="agreement"``): every changed
+table is perturbed by the same ``draws`` standard normal numbers of the scenario's
+noise model (common random numbers, so a difference between two steps is not noise
+between two samples), each draw's settlement is judged by the veto players
+(:mod:`realpolitik.analysis.agreement`), and a step's value is its share of agreements.
+
 **Shocks** (what-if). Expressions of :mod:`realpolitik.analysis.expressions` applied in
 the order given; every issue is forecast before and after, and the difference
 reported. A capability shock on one issue becomes a per-issue override, so the
@@ -30,9 +37,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel
 
+from realpolitik import budget
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Shock, parse_shock, valid_range
-from realpolitik.analysis.montecarlo import ValueTable
+from realpolitik.analysis.montecarlo import ValueTable, deal
 from realpolitik.forecast import resolve_options
 from realpolitik.scenario import Issue, Scenario, Uncertainty, load_scenario_dict
 
@@ -107,11 +115,14 @@ class Lever:
 
 @dataclass
 class IssueLevers:
-    """Every lever of one issue, strongest first."""
+    """Every lever of one issue, strongest first; ``target`` says what the steps move:
+    the forecast, or ``P(agreement)`` (then ``baseline`` and each step's value are shares)."""
 
     issue: Issue
     baseline: float
     levers: list[Lever]
+    target: Literal["forecast", "agreement"] = "forecast"
+    draws: int | None = None
 
     def strongest(self) -> Lever | None:
         """The lever with the largest swing; None when no single step moves the forecast."""
@@ -127,12 +138,22 @@ class IssueLevers:
     def sentence(self) -> str:
         """``"The single change that moves the ... forecast most is ..."`` in words, naming any equally strong."""
         lever = self.strongest()
-        if lever is None:
+        if self.target == "agreement":
+            if lever is None:
+                return (f"No single step change moves P(agreement) on {self.issue.name} "
+                        f"({self.baseline:.0%} over {self.draws} draws).")
+            direction, step = lever.strongest()
+            text = (f"The single change that moves P(agreement) on {self.issue.name} most is {lever.actor}'s "
+                    f"{lever.attribute} {direction} from {lever.current:.4g} to {step.value:.4g}: P(agreement) goes "
+                    f"from {self.baseline:.0%} to {step.forecast:.0%} ({100 * step.change:+.0f} points, "
+                    f"{self.draws} draws).")
+        elif lever is None:
             return f"No single step change moves the {self.issue.name} forecast ({self.baseline:.1f})."
-        direction, step = lever.strongest()
-        text = (f"The single change that moves the {self.issue.name} forecast most is {lever.actor}'s "
-                f"{lever.attribute} {direction} from {lever.current:.4g} to {step.value:.4g}: the forecast goes "
-                f"from {self.baseline:.1f} to {step.forecast:.1f} ({step.change:+.1f}).")
+        else:
+            direction, step = lever.strongest()
+            text = (f"The single change that moves the {self.issue.name} forecast most is {lever.actor}'s "
+                    f"{lever.attribute} {direction} from {lever.current:.4g} to {step.value:.4g}: the forecast goes "
+                    f"from {self.baseline:.1f} to {step.forecast:.1f} ({step.change:+.1f}).")
         ties = self.tied_with_strongest()
         if ties:
             named = ", ".join(f"{tie.actor}'s {tie.attribute} {tie.strongest()[0]}" for tie in ties)
@@ -146,35 +167,58 @@ class IssueLevers:
             direction, step = lever.strongest()
             strongest = {"actor": lever.actor, "attribute": lever.attribute, "direction": direction,
                          "from": lever.current, "to": step.value, "forecast": step.forecast, "change": step.change}
-        return {"issue": self.issue.name, "title": self.issue.label, "baseline": self.baseline,
-                "strongest": strongest,
+        return {"issue": self.issue.name, "title": self.issue.label, "target": self.target, "draws": self.draws,
+                "baseline": self.baseline, "strongest": strongest,
                 "equally_strong": [{"actor": tie.actor, "attribute": tie.attribute} for tie in self.tied_with_strongest()],
                 "sentence": self.sentence(), "levers": [item.to_dict() for item in self.levers]}
 
 
-def sweep_issue(scenario: Scenario, model: str, options: BaseModel, steps: LeverSteps, index: int) -> IssueLevers:
-    """The levers of issue ``index``: one batch of ``1 + 6N`` tables through the model."""
-    table = ValueTable.of(scenario, Uncertainty())  # only the values are used, not the sds
+def _stepped_tables(table: ValueTable, index: int, steps: LeverSteps) -> tuple[list[tuple], np.ndarray]:
+    """Every step of issue ``index``: ``changes[c] = (actor, attribute, column, current, down, up)``
+    and the tables ``(1 + 2C, F)``: the unchanged one, then each change down and up."""
     columns = table.issues[index]
-    issue = columns.issue
-    changes = []  # (actor, attribute, column, current, down, up)
+    changes = []
     for participant, actor in enumerate(columns.actors):
         for attribute in ATTRIBUTES:
             column = int(getattr(columns, attribute)[participant])
             current = float(table.value[column])
-            changes.append((actor, attribute, column, current, *steps.changed(attribute, current, issue)))
+            changes.append((actor, attribute, column, current, *steps.changed(attribute, current, columns.issue)))
     rows = np.repeat(table.value[None], 1 + 2 * len(changes), axis=0)
     for number, (_, _, column, _, down, up) in enumerate(changes):
         rows[1 + 2 * number, column] = down
         rows[2 + 2 * number, column] = up
-    forecast = table.issue_forecasts(rows, index, model, options)
+    return changes, rows
+
+
+def sweep_issue(scenario: Scenario, model: str, options: BaseModel, steps: LeverSteps, index: int,
+                draws: int | None = None, seed: int = 0) -> IssueLevers:
+    """The levers of issue ``index``: one batch of ``1 + 6N`` tables through the model, or, with
+    ``draws``, of ``(1 + 6N) x draws`` perturbed tables ranked by ``P(agreement)``."""
+    if draws is None:
+        table = ValueTable.of(scenario, Uncertainty())  # only the values are used, not the sds
+        changes, rows = _stepped_tables(table, index, steps)
+        forecast = table.issue_forecasts(rows, index, model, options)
+        target: Literal["forecast", "agreement"] = "forecast"
+    else:
+        table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
+        changes, centers = _stepped_tables(table, index, steps)
+        normal = np.random.default_rng(seed).standard_normal((draws, len(table.value)))
+        rows = table.perturbed(centers, normal).reshape(-1, len(table.value))
+        columns = table.issues[index]
+        decided = deal(columns.issue, table.issue_forecasts(rows, index, model, options),
+                       rows[:, columns.veto_position])
+        if decided is None:
+            raise ValueError(f"issue '{columns.issue.name}' declares no veto players")
+        forecast = decided[0].reshape(len(centers), draws).mean(axis=1)
+        target = "agreement"
+    issue = table.issues[index].issue
     baseline = float(forecast[0])
     levers = [Lever(actor, attribute, current,
                     Step(down, float(forecast[1 + 2 * number]), float(forecast[1 + 2 * number]) - baseline),
                     Step(up, float(forecast[2 + 2 * number]), float(forecast[2 + 2 * number]) - baseline))
               for number, (actor, attribute, _, current, down, up) in enumerate(changes)]
     levers.sort(key=lambda lever: -lever.swing)
-    return IssueLevers(issue, baseline, levers)
+    return IssueLevers(issue, baseline, levers, target, draws)
 
 
 @dataclass(frozen=True)
@@ -270,21 +314,65 @@ class LeverAnalysis:
                 "shocks": self.shocks.to_dict() if self.shocks is not None else None}
 
 
+#: Draws per changed table when levers are ranked by P(agreement).
+AGREEMENT_DRAWS = 200
+
+
+class LeverRequestError(ValueError):
+    """Levers asked of an issue that cannot give them; ``issue`` and ``field`` say where."""
+
+    def __init__(self, message: str, issue: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.issue, self.field = issue, field
+
+
+def swept_issues(scenario: Scenario, names: Sequence[str] | None, target: Literal["forecast", "agreement"]) -> list[int]:
+    """The indices of the issues to sweep: ``names`` (all when None; with target agreement,
+    all that declare veto players). Raises :class:`LeverRequestError` for an unknown issue,
+    or target agreement on an issue without veto players."""
+    known = [issue.name for issue in scenario.issues]
+    for name in names or []:
+        if name not in known:
+            raise LeverRequestError(f"no issue '{name}' in the scenario (issues: {', '.join(known)})", name, "issue")
+    chosen = [known.index(name) for name in names] if names else list(range(len(known)))
+    if target == "agreement":
+        if not names:
+            chosen = [index for index in chosen if scenario.issues[index].veto_players]
+            if not chosen:
+                raise LeverRequestError("--target agreement needs veto players, and no issue declares any",
+                                        None, "veto_players")
+        for index in chosen:
+            issue = scenario.issues[index]
+            if not issue.veto_players or issue.reversion_point is None:
+                raise LeverRequestError("--target agreement needs veto players and a reversion point on the issue "
+                                        "(none declared)", issue.name, "veto_players")
+    return chosen
+
+
 def analyse_levers(scenario: Scenario, model: str = "eum", options: BaseModel | None = None, *,
                    preset: str | None = None, steps: LeverSteps | None = None,
                    shocks: Sequence[str | Shock] = (), client: Any = None,
-                   progress: Callable[[int], None] | None = None) -> LeverAnalysis:
-    """The lever sweep of every issue (one Dask task per issue) and the shocks' outcome.
+                   progress: Callable[[int], None] | None = None, issues: Sequence[str] | None = None,
+                   target: Literal["forecast", "agreement"] = "forecast", draws: int = AGREEMENT_DRAWS,
+                   seed: int = 0) -> LeverAnalysis:
+    """The lever sweep of the chosen issues (all by default; one Dask task per issue) and the
+    shocks' outcome.
 
     ``shocks`` are expressions such as ``"Russia.salience[ceasefire]=40"``; ``client`` is a
     Dask client (an in-process one is started when None); ``progress(n)`` is called with
-    the number of issues swept so far.
+    the number of issues swept so far. With ``target="agreement"`` the steps are ranked by
+    how far they move ``P(agreement)`` over ``draws`` draws (seeded by ``seed``).
     """
     if options is None:
         options = resolve_options(model, preset)
+    # a forecast per actor, attribute (position, salience, capability) and direction, and the baseline
+    runs = (6 * len(scenario.actors) + 1) * (draws if target == "agreement" else 1)
+    budget.check(model, len(scenario.actors), len(scenario.issues), options, runs, what="the lever sweep")
     steps = steps or LeverSteps()
     parsed = [item if isinstance(item, Shock) else parse_shock(item, scenario) for item in shocks]
-    tasks = [(scenario, model, options, steps, index) for index in range(len(scenario.issues))]
+    sample = draws if target == "agreement" else None
+    tasks = [(scenario, model, options, steps, index, sample, seed)
+             for index in swept_issues(scenario, issues, target)]
     finished = 0
 
     def done(_: int) -> None:

@@ -16,6 +16,13 @@ median, the central 50/80/95% intervals (quantiles, linear interpolation), a
 histogram over the issue's scale, the probability of each threshold event, and how
 often each anchor is the one nearest the forecast.
 
+Deal or no deal (:mod:`realpolitik.analysis.agreement`): on an issue that declares veto
+players, each draw's settlement is an agreement only if every veto player, at its
+ideal point of that draw, prefers it to the reversion point. ``P(agreement)`` is the
+share of such draws, and what happens is the mixture: the settlement where agreed, the
+reversion point elsewhere. The median, intervals, histogram, thresholds and anchors are
+those of the mixture; the settlement's own median and intervals are reported beside.
+
 Reproducibility: draws come in streams of :data:`DRAWS_PER_STREAM`; stream s draws
 from ``numpy.random.default_rng(SeedSequence(seed).spawn(...)[s])``, so the same seed
 gives the same numbers however many workers run the streams, and a larger draw
@@ -32,6 +39,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from realpolitik import budget
+from realpolitik.analysis.agreement import accepts, agreement, outcome
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Threshold, parse_threshold
 from realpolitik.choices import DEFAULT_DRAWS
@@ -63,6 +72,22 @@ class IssueColumns:
     position: np.ndarray
     salience: np.ndarray
     capability: np.ndarray
+
+    @property
+    def veto_position(self) -> np.ndarray:
+        """``(V,)``: the columns of the issue's veto players' positions, in declared order."""
+        return np.array([self.position[self.actors.index(name)] for name in self.issue.veto_players], dtype=int)
+
+
+
+def deal(issue: Issue, settlement: np.ndarray, ideals: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(agreed (B,), accepted (B, V))`` for settlements ``(B,)`` and the veto players' ideal
+    points ``ideals (B, V)``; None when the issue declares no veto players (or no reversion point)."""
+    if not issue.veto_players or issue.reversion_point is None:
+        return None
+    width = issue.scale_max - issue.scale_min
+    return (agreement(settlement, ideals, issue.reversion_point, width),
+            accepts(settlement, ideals, issue.reversion_point, width))
 
 
 @dataclass(frozen=True)
@@ -122,7 +147,12 @@ class ValueTable:
 
     def draw(self, generator: np.random.Generator, draws: int) -> np.ndarray:
         """``(draws, F)`` values: ``clip(value + sd * Z, low, high)`` with Z standard normal."""
-        values = self.value + self.sd * generator.standard_normal((draws, len(self.value)))
+        return self.perturbed(self.value[None], generator.standard_normal((draws, len(self.value))))[0]
+
+    def perturbed(self, centers: np.ndarray, normal: np.ndarray) -> np.ndarray:
+        """``(C, D, F)``: each of the ``centers (C, F)`` perturbed by the same ``normal (D, F)``
+        standard normal numbers, ``clip(center + sd * Z, low, high)`` (common random numbers)."""
+        values = centers[:, None, :] + self.sd * normal[None]
         return np.clip(values, self.low, self.high, out=values)
 
     def issue_forecasts(self, values: np.ndarray, index: int, model: str, options: BaseModel) -> np.ndarray:
@@ -172,55 +202,99 @@ class ValueTable:
                         axis=1)
 
 
+def central_interval(values: np.ndarray, percent: float) -> tuple[float, float]:
+    """The central interval holding ``percent`` % of ``values`` (quantiles, linear interpolation)."""
+    tail = (100.0 - percent) / 200.0
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
 @dataclass
 class IssueDistribution:
-    """The distribution of one issue's forecast over the draws."""
+    """The distribution of one issue's forecast over the draws.
+
+    ``forecasts (B,)`` are the model's settlements; on an issue with veto players
+    ``agreed (B,)`` says in which draws the settlement is an agreement and ``accepted
+    (B, V)`` which veto player accepts it, and :attr:`outcomes` mixes settlement and
+    reversion point. Without veto players the outcomes are the settlements.
+    """
 
     issue: Issue
     point_forecast: float
     forecasts: np.ndarray
     thresholds: list[Threshold]
+    agreed: np.ndarray | None = None
+    accepted: np.ndarray | None = None
+
+    @property
+    def outcomes(self) -> np.ndarray:
+        """``(B,)``: what happens in each draw (the settlement, or the reversion point without agreement)."""
+        if self.agreed is None:
+            return self.forecasts
+        return outcome(self.forecasts, self.agreed, self.issue.reversion_point)
+
+    @property
+    def agreement_probability(self) -> float | None:
+        """The share of draws whose settlement every veto player accepts; None without veto players."""
+        return None if self.agreed is None else float(self.agreed.mean())
 
     @property
     def median(self) -> float:
-        return float(np.median(self.forecasts))
+        return float(np.median(self.outcomes))
 
     def interval(self, percent: float) -> tuple[float, float]:
-        """The central interval holding ``percent`` % of the draws."""
-        tail = (100.0 - percent) / 200.0
-        low, high = np.quantile(self.forecasts, [tail, 1.0 - tail])
-        return float(low), float(high)
+        """The central interval holding ``percent`` % of the draws' outcomes."""
+        return central_interval(self.outcomes, percent)
 
     def probability(self, threshold: Threshold) -> float:
-        """The share of draws in which the threshold event holds."""
-        return float(threshold.holds(self.forecasts).mean())
+        """The share of draws in which the threshold event holds (on the outcomes)."""
+        return float(threshold.holds(self.outcomes).mean())
 
     def histogram(self) -> tuple[np.ndarray, np.ndarray]:
         """``(edges (HISTOGRAM_BINS + 1,), counts (HISTOGRAM_BINS,))`` over the issue's scale."""
-        counts, edges = np.histogram(self.forecasts, bins=HISTOGRAM_BINS,
+        counts, edges = np.histogram(self.outcomes, bins=HISTOGRAM_BINS,
                                      range=(self.issue.scale_min, self.issue.scale_max))
         return edges, counts
 
     def anchor_shares(self) -> dict[str, float]:
-        """For each anchor, the share of draws whose forecast lies nearest to it."""
+        """For each anchor, the share of draws whose outcome lies nearest to it."""
         if not self.issue.anchors:
             return {}
         points = np.array(sorted(self.issue.anchors))
-        nearest = np.abs(self.forecasts[:, None] - points[None, :]).argmin(axis=1)
+        nearest = np.abs(self.outcomes[:, None] - points[None, :]).argmin(axis=1)
         shares = np.bincount(nearest, minlength=len(points)) / len(self.forecasts)
         return {f"{point:g}": float(share) for point, share in zip(points, shares)}
 
+    def agreement_to_dict(self) -> dict[str, Any] | None:
+        """P(agreement), who refuses how often, and the settlement's own distribution; None without veto players."""
+        if self.agreed is None or self.accepted is None:
+            return None
+        return {
+            "probability": self.agreement_probability,
+            "veto_players": list(self.issue.veto_players),
+            "reversion": self.issue.reversion_point,
+            "refusal_share": {name: float(1.0 - share) for name, share in
+                              zip(self.issue.veto_players, self.accepted.mean(axis=0).tolist())},
+            "settlement_median": float(np.median(self.forecasts)),
+            "agreed_settlement_median": float(np.median(self.forecasts[self.agreed])) if self.agreed.any() else None,
+            "settlement_intervals": {str(percent): list(central_interval(self.forecasts, percent))
+                                     for percent in INTERVALS},
+            "draws": int(len(self.forecasts)),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         edges, counts = self.histogram()
+        outcomes = self.outcomes
         return {
             "issue": self.issue.name,
             "title": self.issue.label,
             "scale": [self.issue.scale_min, self.issue.scale_max],
             "point_forecast": self.point_forecast,
             "median": self.median,
-            "mean": float(self.forecasts.mean()),
-            "sd": float(self.forecasts.std()),
+            "mean": float(outcomes.mean()),
+            "sd": float(outcomes.std()),
             "intervals": {str(percent): list(self.interval(percent)) for percent in INTERVALS},
+            "agreement": self.agreement_to_dict(),
             "thresholds": {threshold.text: self.probability(threshold) for threshold in self.thresholds},
             "histogram": {"edges": edges.tolist(), "counts": counts.tolist()},
             "anchors": self.anchor_shares(),
@@ -257,10 +331,13 @@ class Simulation:
 
 
 def _simulate_stream(scenario: Scenario, model: str, options: BaseModel, noise: Uncertainty,
-                     stream: np.random.SeedSequence, draws: int) -> np.ndarray:
-    """One task: ``draws`` draws from ``stream``, forecast on every issue: ``(draws, issues)``."""
+                     stream: np.random.SeedSequence, draws: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One task: ``draws`` draws from ``stream``: the forecasts on every issue ``(draws, issues)``
+    and, per issue, the veto players' ideal points ``(draws, V)``."""
     table = ValueTable.of(scenario, noise)
-    return table.forecasts(table.draw(np.random.default_rng(stream), draws), model, options)
+    values = table.draw(np.random.default_rng(stream), draws)
+    return (table.forecasts(values, model, options),
+            [values[:, columns.veto_position] for columns in table.issues])
 
 
 def check_draws_and_seed(draws: int, seed: int) -> None:
@@ -286,6 +363,7 @@ def simulate(scenario: Scenario, model: str = "eum", options: BaseModel | None =
     check_draws_and_seed(draws, seed)
     if options is None:
         options = resolve_options(model, preset)
+    budget.check(model, len(scenario.actors), len(scenario.issues), options, draws, what="the simulation")
     noise = noise or scenario.uncertainty or Uncertainty()
     parsed = [item if isinstance(item, Threshold) else parse_threshold(item, scenario) for item in thresholds]
     sizes = [min(DRAWS_PER_STREAM, draws - start) for start in range(0, draws, DRAWS_PER_STREAM)]
@@ -301,10 +379,14 @@ def simulate(scenario: Scenario, model: str = "eum", options: BaseModel | None =
 
     with nullcontext(client) if client is not None else dask_client() as active:
         blocks = map_in_order(active, _simulate_stream, tasks, done)
-    forecasts = np.concatenate(blocks)
+    forecasts = np.concatenate([block[0] for block in blocks])
     table = ValueTable.of(scenario, noise)
     point = table.forecasts(table.value[None], model, options)[0]
-    issues = [IssueDistribution(columns.issue, float(point[index]), forecasts[:, index],
-                                [threshold for threshold in parsed if threshold.issue == columns.issue.name])
-              for index, columns in enumerate(table.issues)]
+    issues = []
+    for index, columns in enumerate(table.issues):
+        issue = columns.issue
+        decided = deal(issue, forecasts[:, index], np.concatenate([block[1][index] for block in blocks]))
+        issues.append(IssueDistribution(issue, float(point[index]), forecasts[:, index],
+                                        [threshold for threshold in parsed if threshold.issue == issue.name],
+                                        *(decided or (None, None))))
     return Simulation(scenario.name, model, preset, options, draws, seed, noise, issues)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 ModelChoice = Literal[(*MODEL_NAMES, "all")]
 FormatChoice = Literal["table", "json", "csv"]
+CalibrationOption = Annotated[str | None, typer.Option(
+    "--calibration", help="A calibration file from 'realpolitik calibrate' (default: the one shipped, fitted on DEU "
+                          "III).")]
 
 
 @app.command()
@@ -31,29 +34,69 @@ def forecast(
     format: Annotated[FormatChoice, typer.Option("--format", help="Output format.")] = "table",
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Forecast the table as of this date (YYYY-MM-DD): the scenario's events up to it.")] = None,
+    draws: Annotated[int, typer.Option(
+        min=0, max=100_000, help="Monte Carlo draws of the inputs for P(agreement) on issues with veto players "
+                                 "(0: none).")] = 200,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of those draws: the same seed gives the same numbers.")] = 0,
+    calibration: CalibrationOption = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", help="Set one model option, NAME=VALUE (e.g. seed=42, state_transitions=Deterministic); "
+                         "repeat for more. Overrides the preset and what a KTAB XML file states.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`)."""
+    """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`).
+
+    A KTAB XML file's own SMP options (model parameters, seed, ideal adjustments) are used for
+    the SMP unless --preset or --option says otherwise."""
     from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
     from realpolitik.io import load_scenario
-    from realpolitik.render import forecast_csv, print_comparison, print_forecast
+    from realpolitik.render import forecast_csv, print_comparison, print_forecast, print_outlook
 
     loaded = load_scenario(scenario)
     if as_of is not None:
         from realpolitik.analysis.events import as_of_scenario
 
         loaded = as_of_scenario(loaded, as_of)
-    results = run_models(loaded, model, preset, rounds)
+    from realpolitik.cli.model_options import option_values, say_stated_options
+    from realpolitik.io import stated_options
+
+    stated = stated_options(scenario)
+    overrides = option_values(option or [])
+    results = run_models(loaded, model, preset, rounds, calibration, stated, overrides)
+    say_stated_options(scenario, stated, results)
     document = forecasts_document(results, compared=model == ALL_MODELS)
+    _add_outlook(loaded, results, document, draws, seed, calibration)
     record_forecast(loaded, results, document, preset, db)
     if format == "json":
         emit_json(document)
     elif format == "csv":
         sys.stdout.write(forecast_csv(results))
     elif model == "all":
+        print_outlook(console, loaded, document["outlook"])
         print_comparison(console, loaded, results)
     else:
+        print_outlook(console, loaded, document["outlook"])
         print_forecast(console, loaded, results[0])
+
+
+def _add_outlook(scenario: Scenario, results: list, document: dict, draws: int, seed: int,
+                 calibration: str | None) -> None:
+    """P(agreement) per model and issue, the headline model's levers, and the answer first."""
+    from realpolitik.analysis.levers import analyse_levers
+    from realpolitik.cli.uncertainty_commands import _progress
+    from realpolitik.comparison import add_agreement, add_outlook, documents_of
+    from realpolitik.forecast import MODELS
+
+    documents = documents_of(document)
+    needs_draws = draws > 0 and any(issue.veto_players for issue in scenario.issues)
+    with _progress(f"P(agreement): {draws:,} draws per model", draws * len(results) if needs_draws else 1) as update:
+        add_agreement(scenario, results, documents, draws, seed, progress=update, calibration=calibration)
+    headline = next((item for item in results if item.model == "eum"), results[0])
+    sentences = None
+    if MODELS[headline.model].run_issue is not None:  # one batch per issue: cheap enough for every run
+        levers = analyse_levers(scenario, headline.model, headline.options)
+        sentences = {item.issue.name: item.sentence() for item in levers.issues}
+    document["outlook"] = add_outlook(scenario, results, documents, sentences)
 
 
 @app.command()

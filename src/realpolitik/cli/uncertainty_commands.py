@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from realpolitik.choices import CONNECT_TIMEOUT_S, DEFAULT_DRAWS, MODEL_NAMES
-from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
+from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.terminal import PlainTable
 
 if TYPE_CHECKING:
     from realpolitik.analysis.levers import IssueLevers, LeverAnalysis
@@ -90,7 +90,10 @@ def _sparkline(item: IssueDistribution) -> str:
     return "".join(SPARK[0 if count == 0 else 1 + round((len(SPARK) - 2) * count / top)] for count in counts)
 
 
-def _print_simulation(scenario: Scenario, result: Simulation) -> None:
+def _print_simulation(scenario: Scenario, result: Simulation, calibrated: Any) -> None:
+    """The Monte Carlo summary (sensitivity to the inputs) and the calibrated forecast of ``calibrated``
+    (a :class:`realpolitik.forecast.Forecast` with each issue's calibrated forecast)."""
+    from realpolitik import calibrated_text
     from realpolitik.analysis.montecarlo import INTERVALS
     from realpolitik.forecast import MODELS
     from realpolitik.render import with_anchor
@@ -102,14 +105,26 @@ def _print_simulation(scenario: Scenario, result: Simulation) -> None:
     console.print(f"[dim]noise: positions ±{noise.position_sd_percent_of_scale:g}% of the scale, saliences "
                   f"±{noise.salience_sd:g} points, capabilities ±{noise.capability_sd_percent:g}% (1 sd; values "
                   "with their own ± keep theirs), clipped to the valid range[/]", highlight=False)
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     table.add_column("issue", no_wrap=True)
-    for column in ("point", "median", *(f"{percent}%" for percent in INTERVALS)):
+    for column in ("point", "P(agreement)", "median", *(f"sensitivity {percent}%" for percent in INTERVALS)):
         table.add_column(column, justify="right", no_wrap=True)
     for item in result.issues:
         intervals = [f"{low:.1f}–{high:.1f}" for low, high in (item.interval(p) for p in INTERVALS)]
-        table.add_row(item.issue.name, f"{item.point_forecast:.1f}", f"{item.median:.1f}", *intervals)
+        probability = item.agreement_probability
+        table.add_row(item.issue.name, f"{item.point_forecast:.1f}", "-" if probability is None else f"{probability:.0%}",
+                      f"{item.median:.1f}", *intervals)
     console.print(table)
+    if any(item.agreement_probability is not None for item in result.issues):
+        console.print("[dim]P(agreement): the share of draws whose settlement every veto player prefers to the "
+                      "reversion point; median and bands are of what happens (settlement or reversion)[/]",
+                      highlight=False)
+    console.print(f"[dim]{escape(calibrated_text.SENSITIVITY_NOTE)}[/]", highlight=False)
+    for item in calibrated.issues:
+        for line in calibrated_text.issue_lines(item.calibrated.to_dict(), item.issue.anchors):
+            console.print(f"{escape(item.issue.name)}: {escape(line)}", highlight=False)
+    for line in calibrated_text.notes([item.calibrated.to_dict() for item in calibrated.issues]):
+        console.print(f"[dim]{escape(line)}[/]", highlight=False)
     for item in result.issues:
         for threshold in item.thresholds:
             console.print(f"P({threshold.text}) = {item.probability(threshold):.1%}", highlight=False, markup=False)
@@ -140,14 +155,20 @@ def simulate(
     scheduler: SchedulerOption = None,
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
     format: FormatOption = "table",
+    calibration: Annotated[str | None, typer.Option(
+        "--calibration", help="A calibration file from 'realpolitik calibrate' (default: the one shipped, fitted on "
+                              "DEU III).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Monte Carlo forecast of every issue of SCENARIO: median, 50/80/95% intervals, distribution, thresholds.
+    """Monte Carlo sensitivity of every issue of SCENARIO to its inputs (median, 50/80/95% bands, distribution,
+    thresholds), beside the calibrated forecast (median, 50/80% intervals, anchor probabilities).
 
     The run is stored (see `runs`)."""
+    from realpolitik import calibrated_text
     from realpolitik.analysis import montecarlo
     from realpolitik.analysis.distributed import dask_client
     from realpolitik.analysis.expressions import parse_threshold
+    from realpolitik.comparison import mix_with_reversion
     from realpolitik.forecast import resolve_options
     from realpolitik.io import load_scenario
 
@@ -161,16 +182,36 @@ def simulate(
                 _progress(f"simulating {draws:,} draws", draws) as update:
             result = montecarlo.simulate(loaded, model, options, preset=preset, draws=draws, seed=seed,
                                          thresholds=thresholds, noise=noise, client=client, progress=update)
+    calibrated = _calibrated(loaded, model, options, preset, calibration)
+    for item, issue_forecast in zip(result.issues, calibrated.issues):
+        if item.agreement_probability is not None:
+            mix_with_reversion(issue_forecast, model, item.agreement_probability, calibration)
     document = result.to_dict()
+    document["intervals_are"] = calibrated_text.SENSITIVITY_NOTE
+    for issue_document, item in zip(document["issues"], calibrated.issues):
+        issue_document["calibrated"] = item.calibrated.to_dict()
     _record("simulate", loaded, model, document, preset, seed,
             {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db)
     if format == "json":
         emit_json(document)
     else:
-        _print_simulation(loaded, result)
+        _print_simulation(loaded, result, calibrated)
 
 
-def _step_text(value: float, forecast: float, change: float) -> str:
+def _calibrated(scenario: Scenario, model: str, options: Any, preset: str | None, calibration: str | None) -> Any:
+    """The model's forecast of ``scenario`` with each issue's calibrated forecast."""
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.scenario_calibration import calibrate_forecast
+    from realpolitik.forecast import run
+
+    forecast = run(scenario, model, options, preset)
+    calibrate_forecast(scenario, forecast, read_calibration(calibration))
+    return forecast
+
+
+def _step_text(value: float, forecast: float, change: float, share: bool = False) -> str:
+    if share:
+        return f"{value:.4g}→{forecast:.0%} ({100 * change:+.0f} pts)"
     return f"{value:.4g}→{forecast:.1f} ({change:+.1f})"
 
 
@@ -178,16 +219,20 @@ def _print_issue_levers(item: IssueLevers, top: int) -> None:
     from realpolitik.render import with_anchor
 
     issue = item.issue
+    share = item.target == "agreement"
     console.print()
-    console.print(f"[bold]{escape(issue.label)}[/] — forecast {escape(with_anchor(issue, item.baseline))}",
-                  highlight=False)
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("actor", "attribute", "now", "down→forecast", "up→forecast", "swing"):
+    baseline = (f"P(agreement) {item.baseline:.0%} over {item.draws} draws" if share
+                else f"forecast {with_anchor(issue, item.baseline)}")
+    console.print(f"[bold]{escape(issue.label)}[/] — {escape(baseline)}", highlight=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
+    moved = "P(agreement)" if share else "forecast"
+    for column in ("actor", "attribute", "now", f"down→{moved}", f"up→{moved}", "swing"):
         table.add_column(column, justify="left" if column in ("actor", "attribute") else "right", no_wrap=True)
     for lever in item.levers[:top]:
         table.add_row(lever.actor, lever.attribute, f"{lever.current:.4g}",
-                      _step_text(lever.down.value, lever.down.forecast, lever.down.change),
-                      _step_text(lever.up.value, lever.up.forecast, lever.up.change), f"{lever.swing:.1f}")
+                      _step_text(lever.down.value, lever.down.forecast, lever.down.change, share),
+                      _step_text(lever.up.value, lever.up.forecast, lever.up.change, share),
+                      f"{100 * lever.swing:.0f} pts" if share else f"{lever.swing:.1f}")
     console.print(table)
     if len(item.levers) > top:
         console.print(f"[dim]the top {top} of {len(item.levers)} levers, strongest first (all in --format json)[/]")
@@ -213,7 +258,7 @@ def _print_levers(scenario: Scenario, result: LeverAnalysis, top: int) -> None:
         note = " (clipped to the valid range)" if change.clipped else ""
         console.print(f"  {change.actor} {change.attribute}{where}: {change.before:.4g} → {change.after:.4g}{note}",
                       highlight=False, markup=False)
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     for column in ("issue", "baseline", "shocked", "difference"):
         table.add_column(column, justify="left" if column == "issue" else "right")
     for issue, baseline, shocked in result.shocks.issues:
@@ -236,6 +281,14 @@ def levers(
     salience_step: Annotated[float, typer.Option(min=0.01, max=100, help="Salience step, points.")] = 10.0,
     capability_factor: Annotated[float, typer.Option(min=1.001, max=100, help="Capability step, a factor.")] = 1.25,
     top: Annotated[int, typer.Option(min=1, help="Levers listed per issue in the table.")] = 10,
+    target: Annotated[Literal["forecast", "agreement"], typer.Option(
+        help="What the levers move: the forecast, or P(agreement) on issues with veto players.")] = "forecast",
+    issue: Annotated[list[str] | None, typer.Option(
+        help="Sweep only this issue (repeatable; default: every issue, or every issue with veto players "
+             "for --target agreement).")] = None,
+    draws: Annotated[int, typer.Option(
+        min=1, max=100_000, help="Draws per changed table for --target agreement.")] = 200,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of those draws.")] = 0,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
@@ -247,23 +300,29 @@ def levers(
     The run is stored (see `runs`)."""
     from realpolitik.analysis.distributed import dask_client
     from realpolitik.analysis.expressions import parse_shock, read_shock_file
-    from realpolitik.analysis.levers import LeverSteps, analyse_levers
+    from realpolitik.analysis.levers import LeverRequestError, LeverSteps, analyse_levers, swept_issues
     from realpolitik.forecast import resolve_options
     from realpolitik.io import load_scenario
+    from realpolitik.scenario import Problem
 
     loaded = load_scenario(scenario)
+    try:
+        swept = swept_issues(loaded, issue, target)
+    except LeverRequestError as error:
+        fail([Problem(str(error), file=scenario, issue=error.issue, field=error.field)])
     with _usage_errors():
         options = resolve_options(model, preset, rounds)
         expressions = [(None, text) for text in shock or []] + (read_shock_file(shocks) if shocks else [])
         parsed = [parse_shock(text, loaded, origin) for origin, text in expressions]
         steps = LeverSteps(position_step, salience_step, capability_factor)
         with dask_client(workers, scheduler, connect_timeout) as client, \
-                _progress("sweeping levers", len(loaded.issues)) as update:
+                _progress("sweeping levers", len(swept)) as update:
             result = analyse_levers(loaded, model, options, preset=preset, steps=steps, shocks=parsed, client=client,
-                                    progress=update)
+                                    progress=update, issues=issue, target=target, draws=draws, seed=seed)
     document = result.to_dict()
-    _record("levers", loaded, model, document, preset, None,
-            {"steps": steps.to_dict(), "shocks": [item.text for item in parsed]}, db)
+    _record("levers", loaded, model, document, preset, seed if target == "agreement" else None,
+            {"steps": steps.to_dict(), "shocks": [item.text for item in parsed], "target": target,
+             "issues": issue or [], "draws": draws if target == "agreement" else None}, db)
     if format == "json":
         emit_json(document)
     else:
