@@ -24,7 +24,7 @@ def _print_timeline(scenario, timeline) -> None:
     from realpolitik.forecast import MODELS
 
     console.print(f"[bold]{escape(scenario.title or scenario.name)}[/] — {MODELS[timeline.model].title}, "
-                  f"at every event date" + (f"; {timeline.draws:,} draws, seed {timeline.seed} (80% intervals)"
+                  f"at every event date" + (f"; {timeline.draws:,} draws, seed {timeline.seed}"
                                             if timeline.draws else ""), highlight=False)
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("as of", no_wrap=True)
