@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import shutil
 
 import pytest
 
@@ -84,6 +85,21 @@ def test_show_lists_superseded_forecasts(cli):
     assert shown.exit_code == 0 and shown.stdout.count("(superseded)") == 3
 
 
+@pytest.fixture(scope="module")
+def two_questions(tmp_path_factory):
+    """A store with question 1 (ceasefire>=75) and question 2 (territory), made once for the module."""
+    from typer.testing import CliRunner
+
+    from realpolitik.cli import app
+
+    path = tmp_path_factory.mktemp("ledger") / "runs.sqlite"
+    for question in ("ceasefire>=75", "territory"):
+        result = CliRunner().invoke(app, ["ledger", "add", "ukraine-2025-03", "--question", question, "--by",
+                                          "2025-12-31", *FAST, "--db", str(path)])
+        assert result.exit_code == 0, result.stderr
+    return path
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     (("add", "ukraine-2025-03", "--question", "ceasefire=>75", "--by", "2025-12-31"), "question 'ceasefire=>75'"),
     (("add", "ukraine-2025-03", "--question", "peace>=75", "--by", "2025-12-31"), "unknown issue 'peace'"),
@@ -97,10 +113,13 @@ def test_show_lists_superseded_forecasts(cli):
     (("resolve", "1", "--outcome", "yes", "--on", "tomorrow"), "--on date 'tomorrow' is not a date"),
     (("resolve", "2", "--outcome", "yes", "--on", TODAY), "asks for a value on the scale"),
 ])
-def test_bad_input_is_one_message_exit_2_and_nothing_written(cli, arguments, message):
-    add(cli, "--question", "ceasefire>=75", "--by", "2025-12-31")
-    add(cli, "--question", "territory", "--by", "2025-12-31")
+def test_bad_input_is_one_message_exit_2_and_nothing_written(cli, arguments, message, two_questions, run_store):
+    for suffix in ("", "-wal", "-shm"):
+        source = two_questions.with_name(two_questions.name + suffix)
+        if source.exists():
+            shutil.copy(source, run_store.with_name(run_store.name + suffix))
     before = ledger(cli)
+    assert [question["question"] for question in before["questions"]] == ["ceasefire>=75", "territory"]
     result = cli("ledger", *arguments)
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split())
