@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.store import QuestionNotFound, get_question, list_questions, list_runs, record_run
+from realpolitik.web.errors import error_responses
 from realpolitik.web.library import find_scenario
 from realpolitik.web.pages import STATIC
 
@@ -32,7 +33,8 @@ class TimelineRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     scenario_name: str = Field(min_length=1, max_length=256, description="A built-in or saved scenario.")
-    model: str = Field("eum", max_length=64, description="One of the models (see /api/meta).")
+    model: str = Field("eum", json_schema_extra={"enum": list(MODELS)},
+                       description="One of the models (see /api/meta).")
     draws: int = Field(0, ge=0, le=MAX_WEB_TIMELINE_DRAWS, description="Draws per date (0: point forecasts).")
     seed: int = Field(0, ge=0, le=2**63 - 1)
 
@@ -43,7 +45,7 @@ def ledger_page() -> FileResponse:
     return FileResponse(STATIC / "ledger.html", media_type="text/html")
 
 
-@router.get("/api/ledger", tags=["ledger"])
+@router.get("/api/ledger", tags=["ledger"], responses=error_responses(503))
 def ledger(request: Request) -> dict[str, Any]:
     """Every question (oldest first) with its forecasts and resolution; scores per model and baseline on the
     resolved ones, with the reliability table and its chart."""
@@ -59,7 +61,7 @@ def ledger(request: Request) -> dict[str, Any]:
             "reliability_figure": reliability_figure(reliability)}
 
 
-@router.get("/api/ledger/questions/{question_id}", tags=["ledger"])
+@router.get("/api/ledger/questions/{question_id}", tags=["ledger"], responses=error_responses(404, 503))
 def ledger_question(question_id: Annotated[int, Path(ge=1, le=2**63 - 1)], request: Request) -> dict[str, Any]:
     """One question with every forecast recorded on it (superseded ones too) and its resolution."""
     try:
@@ -77,14 +79,14 @@ def _timeline_entry(run) -> dict[str, Any]:
             "figure": timeline_figure(run.result, {issue.name: issue.label for issue in scenario.issues})}
 
 
-@router.get("/api/timelines", tags=["timelines"])
+@router.get("/api/timelines", tags=["timelines"], responses=error_responses(503))
 def timelines(request: Request, scenario: Annotated[str | None, Query(max_length=256)] = None) -> list[dict[str, Any]]:
     """Stored timeline runs, newest first, each with its chart."""
     runs = list_runs(request.app.state.db, kind="timeline", scenario=scenario, limit=TIMELINES_LISTED)
     return [_timeline_entry(run) for run in runs]
 
 
-@router.post("/api/timelines", tags=["timelines"], status_code=201)
+@router.post("/api/timelines", tags=["timelines"], status_code=201, responses=error_responses(404, 503))
 def create_timeline(body: TimelineRequest, request: Request) -> dict[str, Any]:
     """Forecast a library scenario at every event date; the timeline is stored as a run and returned."""
     from realpolitik.analysis.timeline import TimelineRequestError, scenario_timeline
