@@ -122,7 +122,8 @@ def validate(
         fail(error.problems)
     participants = sum(len(actor.stances) for actor in loaded.actors)
     console.print(f"[green]ok:[/] {file}: {len(loaded.actors)} actors, {len(loaded.issues)} issues, "
-                  f"{participants} stances", highlight=False)
+                  f"{participants} stances" + (f", {len(loaded.events)} events" if loaded.events else ""),
+                  highlight=False)
 
 
 @app.command()
