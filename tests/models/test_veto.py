@@ -222,3 +222,42 @@ def test_draws_are_independent():
     low, high = unanimity_winset(position, np.array([20.0, 20.0, 20.0]))
     np.testing.assert_allclose(low, [20, 20, 20])
     np.testing.assert_allclose(high, [60, 20, 40])
+
+
+def test_forecast_with_an_eu_preset_is_refused_in_one_line(cli):
+    result = cli("forecast", "ukraine-2025-03", "--model", "veto", "--preset", "eu-commission-setter")
+    assert result.exit_code == 2
+    assert "run them with 'realpolitik backtest deu3'" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_flagship_ceasefire_stays_at_the_reversion_point(cli):
+    """Russia, a veto player, sits at the reversion point 20: nothing else is in the winset."""
+    import json
+
+    result = cli("forecast", "ukraine-2025-03", "--model", "veto", "--format", "json")
+    assert result.exit_code == 0, result.output
+    issues = {issue["issue"]: issue for issue in json.loads(result.stdout)["issues"]}
+    assert issues["ceasefire"]["forecast"] == 20
+    assert "veto players: Russia, Ukraine" in issues["ceasefire"]["stop_reason"]
+
+
+def test_backtest_scores_the_eu_procedures_beside_the_compromise_model(cli):
+    """Published comparisons (Thomson et al. 2006) find the procedural models less accurate than the
+    compromise model on EU legislative data; the backtest lists each preset with its MAE."""
+    import json
+
+    from realpolitik.analysis.backtest import DEFAULT_MODELS
+    from tests.conftest import shared_file
+
+    procedural = ["veto:eu-commission-setter", "veto:eu-conciliation", "veto:eu-council-unanimity"]
+    assert set(procedural) <= set(DEFAULT_MODELS)
+    result = cli("backtest", "deu3", "--data", str(shared_file("deu3", "deu3.tsv")), "--models",
+                 ",".join(["compromise", *procedural]), "--format", "json")
+    assert result.exit_code == 0, result.output
+    scores = {model["model"]: model for model in json.loads(result.stdout)["models"]}
+    assert list(scores) == ["compromise", *procedural]
+    for name in procedural:
+        assert scores[name]["n"] == 353
+        assert scores[name]["mae"] > scores["compromise"]["mae"]
+        assert scores[name]["options"]["roles"] == "eu_procedure"
