@@ -181,3 +181,17 @@ def test_the_table_says_how_a_trajectory_ended_in_words():
     assert stability_words(IssueStability("converged", 7, None, 3.0, 3.0)) == "converged after 7 rounds"
     assert stability_words(IssueStability("round limit", 10, None, 45.75, 54.04)) == (
         "still moving after 10 rounds: between 45.8 and 54.0 over rounds 5-10; forecast = the last round")
+
+
+def test_ktabs_stopping_rule_counts_as_converged_and_the_exchange_model_reports_its_range():
+    scenario = load_builtin("ukraine-2025-03")
+    for item in run(scenario, "smp", resolve_options("smp")).issues:
+        assert item.stop_reason == "converged"
+        assert item.stability.status == "converged"
+        assert item.stability.rounds_run == len(item.rounds) - 1
+        assert item.forecast == pytest.approx(item.rounds[-1].weighted_mean)
+    for item in run(scenario, "exchange", resolve_options("exchange")).issues:
+        assert item.stability.rounds_run == 10
+        assert item.stability.low <= item.forecast <= item.stability.high
+        if item.stability.status == "round limit":
+            assert item.stability.period is None
