@@ -25,7 +25,7 @@ router = APIRouter()
 #: Timeline runs listed at most.
 TIMELINES_LISTED = 20
 #: Most Monte Carlo draws per date a web request may ask for.
-MAX_WEB_TIMELINE_DRAWS = 2000
+MAX_WEB_TIMELINE_DRAWS = 200
 
 
 class TimelineRequest(BaseModel):
