@@ -273,6 +273,13 @@ class Scenario(_Strict):
     uncertainty: Uncertainty | None = Field(
         None, description="Default noise model for Monte Carlo runs (see Uncertainty); documented defaults if absent.")
     events: list[Event] = Field(default_factory=list, description="Dated developments and the shocks they bring.")
+    _inferences: tuple[str, ...] = PrivateAttr(())
+
+    @property
+    def inferences(self) -> tuple[str, ...]:
+        """What the reader of this scenario's file inferred rather than read, one sentence each
+        (``realpolitik validate`` prints them); empty when the file stated everything."""
+        return self._inferences
 
     @model_validator(mode="after")
     def _bind_participants(self) -> Scenario:
@@ -391,6 +398,8 @@ class Origin:
     file: str | None = None
     actor_rows: dict[str, int] = field(default_factory=dict)
     rows: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+    #: What the reader inferred rather than read (a scale, a type), one sentence each.
+    inferences: tuple[str, ...] = ()
 
     def locate(self, actor: str | None, issue: str | None) -> tuple[str | None, int | None]:
         """The file and row that hold the value of ``actor`` on ``issue``, as best known."""
@@ -581,5 +590,6 @@ def load_scenario_dict(data: Any, origin: Origin | None = None, *, json_types: b
     problems = text_numbers + _semantic_problems(scenario, origin)
     if problems:
         raise ScenarioError(problems)
+    scenario._inferences = origin.inferences
     return scenario
 

@@ -23,6 +23,7 @@ deviations written in the same ``value ± sd`` form.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,44 @@ import yaml
 from realpolitik.io.files import read_text, write_atomically
 from realpolitik.io.structure import check_yaml_structure, load_json
 from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
+
+
+class TextBooleansLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2's booleans: only ``true`` and ``false``.
+
+    YAML 1.1 also reads ``yes``, ``no``, ``on`` and ``off`` as booleans, so that an
+    actor written ``NO`` (Norway) or an anchor labelled ``no`` would become ``False``.
+    Every field of a scenario that could hold such a word expects text, and no field
+    expects a boolean, so these words are read as the text they are;
+    :func:`_yes_no_as_text` lists where, for ``realpolitik validate`` to say so.
+    """
+
+
+TextBooleansLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+TextBooleansLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+#: Plain words YAML 1.1 reads as booleans and :class:`TextBooleansLoader` reads as text.
+YAML11_BOOLEAN_WORDS = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
+
+
+def _yes_no_as_text(root: yaml.Node) -> tuple[str, ...]:
+    """One sentence per unquoted yes/no/on/off word, which other YAML readers would take for a boolean."""
+    found: list[str] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and YAML11_BOOLEAN_WORDS.match(node.value):
+                found.append(f"line {node.start_mark.line + 1}: '{node.value}' read as text, not as a yes/no value "
+                             "(YAML 1.2); quote it to make that explicit")
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return tuple(sorted(found, key=lambda sentence: int(sentence.split(":")[0].removeprefix("line "))))
 
 
 def _scalar_key(node: yaml.Node) -> str:
@@ -83,8 +122,8 @@ def parse_native(text: str, where: str) -> Scenario:
     """A scenario from YAML or JSON text; ``where`` names the source in messages."""
     check_yaml_structure(text, where)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=TextBooleansLoader)
+        data = yaml.load(text, Loader=TextBooleansLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
@@ -95,7 +134,7 @@ def parse_native(text: str, where: str) -> Scenario:
     rows, problems = _rows_and_duplicates(root, where)
     if problems:
         raise ScenarioError(problems)
-    return load_scenario_dict(data, Origin(file=where, rows=rows))
+    return load_scenario_dict(data, Origin(file=where, rows=rows, inferences=_yes_no_as_text(root)))
 
 
 #: A JSON file up to this size is read again as YAML when it has problems, to name their lines.

@@ -33,6 +33,7 @@ left out. ``docs/examples/ukraine-2025-03.xlsx`` is a filled-in example, written
 
 from __future__ import annotations
 
+import difflib
 import io
 import zipfile
 from pathlib import Path
@@ -103,6 +104,11 @@ def _parse_anchors(text: str, where: str, row: int, problems: list[Problem]) -> 
     return anchors
 
 
+def _did_you_mean(name: str, known: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
+
+
 def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
     """The sheet's rows as ``(row number, {column: value})``, numbers checked."""
     if sheet not in workbook.sheetnames:
@@ -110,8 +116,14 @@ def _records(workbook, sheet: str, path: str, problems: list[Problem]) -> list[t
             problems.append(Problem(f"has no sheet '{sheet}' (sheets: {', '.join(workbook.sheetnames)})", file=path))
         return []
     where = f"{path}, sheet '{sheet}'"
-    rows = workbook[sheet].iter_rows(values_only=True)
+    worksheet = workbook[sheet]
+    if hasattr(worksheet, "reset_dimensions"):
+        # Read every row and column, whatever extent the file declares: some tools write a stale one.
+        worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
     header = [(_name(cell) or "").lower() for cell in next(rows, ())]
+    problems += [Problem(f"unknown column '{name}' in the header{_did_you_mean(name, SHEETS[sheet])}", file=where,
+                         row=1, field=name) for name in header if name and name not in SHEETS[sheet]]
     missing = [name for name in REQUIRED.get(sheet, SHEETS[sheet]) if name not in header]
     if missing:
         problems.append(Problem(f"missing column(s) {', '.join(missing)} in the header", file=where, row=1))
@@ -194,8 +206,12 @@ def read_xlsx(path: Path) -> Scenario:
 
     rows: dict[tuple, tuple[str, int]] = {}
     data: dict[str, Any] = {"name": Path(path).stem}
-    for _, record in sheets["Scenario"]:
+    scenario_fields = ["name", "title", "date", "description", "source", *UNCERTAINTY_ROWS]
+    for number, record in sheets["Scenario"]:
         field = (_name(record.get("field")) or "").lower()
+        if field and field not in scenario_fields:
+            problems.append(Problem(f"unknown field '{field}'{_did_you_mean(field, scenario_fields)}",
+                                    file=f"{label}, sheet 'Scenario'", row=number, field="field"))
         if field in ("name", "title", "date", "description"):
             data[field] = _text(record.get("value"))
         elif field == "source" and _text(record.get("value")):
