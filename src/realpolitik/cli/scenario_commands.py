@@ -124,6 +124,8 @@ def validate(
     console.print(f"[green]ok:[/] {file}: {len(loaded.actors)} actors, {len(loaded.issues)} issues, "
                   f"{participants} stances" + (f", {len(loaded.events)} events" if loaded.events else ""),
                   highlight=False)
+    for inference in loaded.inferences:
+        console.print(f"inferred: {inference}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
