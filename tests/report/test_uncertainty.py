@@ -47,7 +47,7 @@ def test_interval_is_the_monte_carlo_interval_of_the_run(stored, monkeypatch):
     simulation = montecarlo.simulate(load_scenario("ukraine-2025-03"), "eum", draws=uncertainty.VIEW_DRAWS,
                                      seed=uncertainty.VIEW_SEED)
     assert view["interval"] == tuple(simulation.issue("ceasefire").interval(80))
-    assert view["interval_note"].startswith("80% interval")
+    assert view["interval_note"].startswith("sensitivity to the inputs, not a forecast interval: 80% of")
     shapes = view["trajectory"]["layout"]["shapes"]
     assert any(shape["type"] == "rect" and (shape["y0"], shape["y1"]) == view["interval"] for shape in shapes)
     assert issue_view(stored, "ceasefire")["interval"] == view["interval"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from realpolitik import calibrated_text
 from realpolitik.io.files import write_atomically
 from realpolitik.report.figures import plotly_javascript
 from realpolitik.report.issue_view import issue_view, model_document, run_scenario
@@ -47,6 +48,18 @@ def _provenance(stored: StoredRun) -> str:
             f'<p class="note">Run it again with <code>realpolitik runs rerun {stored.id}</code>.</p></section>')
 
 
+def _calibrated(view: dict[str, Any]) -> str:
+    """The calibrated forecast: median, 50/80% intervals, the likeliest anchors, and where it was fitted."""
+    calibrated = view.get("calibrated")
+    if not calibrated:
+        return ""
+    anchors = {float(point): label for point, label in view["anchors"].items()}
+    lines = calibrated_text.issue_lines(calibrated, anchors)
+    notes = calibrated_text.notes([calibrated])
+    return (f'<p class="calibrated">{"<br>".join(escape(line) for line in lines)}</p>'
+            f'<p class="note">{escape(" ".join(notes))}</p>')
+
+
 def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
     key = f"issue-{len(figures)}"
     figures[f"{key}-trajectory"] = view["trajectory"]
@@ -68,7 +81,8 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
                     for move in view["moves"]], numeric={0, 4})
     return (f'<section class="card"><h2>{escape(view["title"])}</h2><p class="scale">{anchors}{status_quo}</p>'
             f'<p><span class="forecast">{view["forecast"]:.1f}</span> {escape(view["forecast_anchor"])} '
-            f'<span class="note">({escape(view["model_title"])}; {interval})</span></p>{comparison}{charts}'
+            f'<span class="note">({escape(view["model_title"])}; {interval})</span></p>{_calibrated(view)}'
+            f'{comparison}{charts}'
             f'<p class="note">The quadrant chart shows the expected utilities of round {view["perspective_round"]} '
             f"as {escape(view['perspective'])} sees them.</p>{tornado_note}"
             + (f"<details><summary>moves, round by round ({len(view['moves'])})</summary>{moves}</details>"

@@ -85,6 +85,7 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
         "forecast": item["forecast"], "forecast_anchor": item["forecast_anchor"], "stop_reason": item["stop_reason"],
         "rounds": len(item["rounds"]) - 1, "comparison": comparison,
         "interval": interval.get("interval"), "interval_note": interval.get("note"),
+        "calibrated": item.get("calibrated"),
         "perspective": viewer, "perspective_round": state["round"], "actors": list(state["positions"]),
         "challenges": challenges,
         "trajectory": trajectory_figure(item, actor_order, document["model_title"], interval.get("interval")),

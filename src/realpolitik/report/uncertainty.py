@@ -27,10 +27,10 @@ from realpolitik.report.figures import tornado_figure
 from realpolitik.scenario import Scenario
 from realpolitik.store import StoredRun
 
-#: Monte Carlo draws behind the interval the view shows, and their seed.
+#: Monte Carlo draws behind the band the view shows (sensitivity to the inputs), and their seed.
 VIEW_DRAWS = 500
 VIEW_SEED = 0
-#: The central interval drawn around the forecast, in percent (the 50% and 95% ones are in the note).
+#: The central band of the draws drawn around the forecast, in percent (the 50% and 95% ones are in the note).
 SHOWN_INTERVAL = "80"
 #: Levers shown in the tornado, strongest first (those that move the forecast at all).
 TORNADO_LEVERS = 10
@@ -94,9 +94,10 @@ def forecast_interval(stored: StoredRun, scenario: Scenario, document: dict[str,
     intervals = simulation.issue(issue).to_dict()["intervals"]
     low, high = intervals[SHOWN_INTERVAL]
     return {"interval": (low, high),
-            "note": f"{SHOWN_INTERVAL}% interval {low:.1f}–{high:.1f} ({VIEW_DRAWS} Monte Carlo draws, seed "
-                    f"{VIEW_SEED}; 50%: {intervals['50'][0]:.1f}–{intervals['50'][1]:.1f}, "
-                    f"95%: {intervals['95'][0]:.1f}–{intervals['95'][1]:.1f})"}
+            "note": f"sensitivity to the inputs, not a forecast interval: {SHOWN_INTERVAL}% of {VIEW_DRAWS} Monte "
+                    f"Carlo draws of the inputs (seed {VIEW_SEED}) give {low:.1f}–{high:.1f}; 50%: "
+                    f"{intervals['50'][0]:.1f}–{intervals['50'][1]:.1f}, 95%: "
+                    f"{intervals['95'][0]:.1f}–{intervals['95'][1]:.1f}"}
 
 
 def levers_tornado(stored: StoredRun, scenario: Scenario, document: dict[str, Any], issue: str) -> dict[str, Any]:

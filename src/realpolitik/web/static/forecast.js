@@ -22,6 +22,30 @@ function fillSelect(select, values, chosen, label = (value) => value) {
   select.value = String(chosen);
 }
 
+// The calibrated forecast: its median, the 50% and 80% intervals with the candidate values inside them,
+// the likeliest anchors, and where the calibration was fitted (borrowed, outside EU legislation).
+function showCalibrated(calibrated, anchors) {
+  const line = document.getElementById("forecast-calibrated");
+  const note = document.getElementById("forecast-calibrated-note");
+  if (!calibrated) {
+    line.textContent = "";
+    note.textContent = "";
+    return;
+  }
+  const interval = (level) => {
+    const [low, high] = calibrated.intervals[level];
+    const inside = (calibrated.candidates_inside || {})[level] || [];
+    const span = high - low < 0.05 ? format(low) : `${format(low)}–${format(high)}`;
+    return `${level}%: ${span}` + (inside.length ? ` (candidates ${inside.map((v) => format(v)).join(", ")})` : "");
+  };
+  const likeliest = Object.entries(calibrated.anchor_probabilities || {})
+    .sort((a, b) => b[1] - a[1]).filter(([, share]) => share >= 0.005)
+    .map(([point, share]) => `${point} ${anchors[point] || ""} ${Math.round(100 * share)}%`);
+  line.textContent = `calibrated forecast: median ${format(calibrated.median)}; ${interval("50")}; ${interval("80")}` +
+    (likeliest.length ? ` · nearest anchor: ${likeliest.join(" · ")}` : "");
+  note.textContent = [`calibrated on ${calibrated.fitted_on}`, ...(calibrated.notes || [])].join("; ");
+}
+
 async function showIssue() {
   const document_ = documentsOf(view.run).find((d) => d.model === view.model);
   renderTabs(document_.issues);
@@ -34,6 +58,7 @@ async function showIssue() {
     document.getElementById("forecast-value").textContent = format(issue.forecast);
     document.getElementById("forecast-anchor").textContent = issue.forecast_anchor;
     document.getElementById("forecast-interval").textContent = issue.interval_note;
+    showCalibrated(issue.calibrated, issue.anchors);
     document.getElementById("forecast-scale").textContent =
       (issue.status_quo === null ? "" : `status quo ${format(issue.status_quo)} · `) +
       Object.entries(issue.anchors).map(([point, label]) => `${point} ${label}`).join(" · ");
