@@ -586,7 +586,10 @@ def load_scenario_dict(data: Any, origin: Origin | None = None, *, json_types: b
         scenario = (Scenario.model_validate_json(json.dumps(data), strict=True) if json_types
                     else Scenario.model_validate(data))
     except ValidationError as error:
-        raise ScenarioError(text_numbers + _pydantic_problems(error, data, origin)) from None
+        from realpolitik.partial_validation import range_problems_beside_type_errors
+
+        raise ScenarioError(text_numbers + _pydantic_problems(error, data, origin)
+                            + range_problems_beside_type_errors(data, origin, strict=json_types)) from None
     problems = text_numbers + _semantic_problems(scenario, origin)
     if problems:
         raise ScenarioError(problems)

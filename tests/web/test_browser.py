@@ -101,6 +101,19 @@ def test_changing_one_salience_changes_the_chart_and_the_forecast(page, server):
     expect(page.locator("#forecast-model")).to_contain_text("Territory")
 
 
+def test_the_editor_marks_a_type_error_and_a_range_error_at_once(page, server):
+    open_editor(page, server)
+    typed, ranged = salience(page, "USA", "ceasefire"), salience(page, "Russia", "territory")
+    typed.fill("abc")
+    ranged.fill("140")
+    expect(page.locator("#validation .message.error")).to_contain_text(
+        "actor 'Russia', issue 'territory', field 'salience': salience 140 is outside 0..100")
+    expect(page.locator("#validation .message.error")).to_contain_text("actor 'USA', issue 'ceasefire', field "
+                                                                       "'salience'")
+    expect(typed).to_have_class(re.compile(r"\binvalid\b"))
+    expect(ranged).to_have_class(re.compile(r"\binvalid\b"))
+
+
 def test_bad_uploads_show_a_message_and_leave_the_table(page, server, tmp_path):
     open_editor(page, server)
     field = salience(page, "USA", "ceasefire")

@@ -84,20 +84,23 @@ function render() {
 }
 
 function markProblems(problems) {
+  // Every problem marks its cell (every row of a duplicated actor); a cell with several keeps every message.
   document.querySelectorAll("input.invalid").forEach((node) => { node.classList.remove("invalid"); node.title = ""; });
   for (const problem of problems) {
-    const row = state.data.actors.findIndex((actor) => actor.name === problem.actor);
-    let selector = null;
-    if (row >= 0 && problem.issue && problem.field) {
-      selector = `#grid input[data-row="${row}"][data-issue="${CSS.escape(problem.issue)}"][data-field="${CSS.escape(problem.field.split(".")[0])}"]`;
-    } else if (row >= 0 && problem.field) {
-      selector = `#grid input[data-row="${row}"][data-field="${CSS.escape(problem.field.split(".")[0])}"]`;
-    } else if (problem.issue && problem.field) {
+    const rows = state.data.actors.flatMap((actor, row) => (actor.name === problem.actor ? [row] : []));
+    const field = problem.field ? CSS.escape(problem.field.split(".")[0]) : null;
+    let selectors = [];
+    if (rows.length && field) {
+      const issue = problem.issue ? `[data-issue="${CSS.escape(problem.issue)}"]` : "";
+      selectors = rows.map((row) => `#grid input[data-row="${row}"]${issue}[data-field="${field}"]`);
+    } else if (problem.issue && field) {
       const index = state.data.issues.findIndex((issue) => issue.name === problem.issue);
-      selector = `#issues input[data-issue-index="${index}"][data-field="${CSS.escape(problem.field)}"]`;
+      selectors = [`#issues input[data-issue-index="${index}"][data-field="${field}"]`];
     }
-    const node = selector && document.querySelector(selector);
-    if (node) { node.classList.add("invalid"); node.title = problem.message; }
+    for (const node of selectors.map((selector) => document.querySelector(selector)).filter(Boolean)) {
+      node.classList.add("invalid");
+      node.title = node.title ? `${node.title}\n${problem.message}` : problem.message;
+    }
   }
 }
 
