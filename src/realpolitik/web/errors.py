@@ -109,6 +109,8 @@ def request_problem(error: dict[str, Any]) -> ProblemOut:
     location, *parts = [str(error["loc"][0]), *error["loc"][1:]] if error.get("loc") else ["body"]
     field = _field_path(parts) or None
     message = error.get("msg", "is not acceptable")
+    if error.get("type") == "value_error" and "error" in error.get("ctx", {}):
+        message = str(error["ctx"]["error"])  # without pydantic's "Value error, "
     if field is None:
         text = "a request body is required" if error.get("type") == "missing" else f"body: {message}"
     elif location == "body":
