@@ -100,6 +100,26 @@ def _calibration_table(calibration: dict) -> Table:
     return table
 
 
+def _proper_scores_table(result: Backtest) -> Table:
+    """CRPS with its dossier bootstrap against the baseline, log score, coverage and width of the intervals."""
+    table = Table(title="Proper scores (point models through their residual band: the other dossiers' "
+                             "residuals)", title_justify="left")
+    table.add_column("model", no_wrap=True)
+    for column in ("CRPS", "Δ CRPS [95%]", "log score", "50% holds", "80% holds", "95% holds", "80% width"):
+        table.add_column(column, justify="right")
+    rows = [(model.model, model.probabilistic) for model in result.models]
+    if result.climatology is not None:
+        rows.append(("climatology", result.climatology))
+    for name, scores in rows:
+        bootstrap = scores.get("bootstrap")
+        versus = (f"{bootstrap['difference']:+.2f} [{bootstrap['low']:+.2f}, {bootstrap['high']:+.2f}]"
+                  if bootstrap else "")
+        table.add_row(name, f"{scores['crps']:.2f}", versus, f"{scores['log_score']:.2f}",
+                      *(_share(scores["coverage"][level]) for level in ("50", "80", "95")),
+                      f"{scores['interval_width']['80']:.1f}")
+    return table
+
+
 def _print_backtest(result: Backtest) -> None:
     dataset = result.dataset
     reference = next((model for model in result.models if model.model == "compromise"), None)
@@ -114,6 +134,7 @@ def _print_backtest(result: Backtest) -> None:
         table.add_row(model.model, f"{model.overall.mae:.2f}", versus, f"{model.overall.median_ae:.2f}",
                       _share(model.overall.within_10), str(model.overall.n), "LODO" if model.validation else "no")
     console.print(table)
+    console.print(_proper_scores_table(result))
     console.print(_grouped_table(result, "MAE by procedure",
                                  {model.model: model.by_procedure for model in result.models}))
     console.print(_grouped_table(result, "MAE by Council voting rule",
@@ -121,6 +142,10 @@ def _print_backtest(result: Backtest) -> None:
     if result.calibration is not None:
         console.print(_calibration_table(result.calibration))
     skipped = dataset.skipped_without_outcome + dataset.skipped_without_positions
+    console.print("CRPS: continuous ranked probability score, in scale points (lower is better); Δ CRPS: minus "
+                  "the compromise model's, with the 95% interval of a bootstrap over dossiers; log score: log of the "
+                  "probability given to the outcome's twentieth of the scale; 'holds': the share of outcomes inside "
+                  "the interval.", highlight=False)
     console.print(f"Errors on the 0-100 issue scale; Δ MAE: MAE minus the compromise model's. Fitted models are "
                   f"scored out of sample (LODO: each dossier forecast by a fit on the other dossiers). {skipped} "
                   f"issue row(s) without an outcome or a position skipped. Data: {CITATION}", highlight=False)
