@@ -93,7 +93,7 @@ def test_an_issue_outcome_from_the_calibrated_distribution_p_agreement_or_the_dr
     # By hand: P(X >= 75) = 0.4 · 1 (the calibrated settlement) + 0.6 · 0 (the reversion point 20).
     mixed, basis = issue_outcome(with_deal, calibrated)
     assert EVENT.probability(mixed) == pytest.approx(0.4) and mixed.mass_between(20, 20) == pytest.approx(0.6)
-    assert "P(agreement) 0.40" in basis
+    assert "P(agreement) 0.40 (2 of 4 draws)" in basis
     no_veto = SimpleNamespace(issue=issue, forecasts=draws, agreement_probability=None)
     assert issue_outcome(no_veto, calibrated)[0] is calibrated
     # Without a calibrated distribution, the draws of what happens: 2 of 4 at or above 75.

@@ -57,14 +57,15 @@ def issue_outcome(item: IssueDistribution, calibrated: MixedDistribution | None)
     already hold that mixture, draw by draw.
     """
     agreement = getattr(item, "agreement_probability", None)
-    draws = f"{len(item.forecasts):,} draws"
+    count = len(item.forecasts)
+    draws = f"{count:,} draws"
     if calibrated is None:
         return (MixedDistribution.from_draws(getattr(item, "outcomes", item.forecasts)),
                 f"Monte Carlo draws ({draws})")
     if agreement is None or item.issue.reversion_point is None:
         return calibrated, "calibrated distribution"
     return (settlement_or_reversion(calibrated, agreement, item.issue.reversion_point),
-            f"calibrated distribution, P(agreement) {agreement:.2f} from {draws}")
+            f"calibrated distribution, P(agreement) {agreement:.2f} ({round(agreement * count):,} of {draws})")
 
 
 def _answer(question: Question, distribution: MixedDistribution) -> tuple[float | None, dict[str, Any]]:
