@@ -11,7 +11,7 @@ import typer
 
 from realpolitik.choices import MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
-from realpolitik.cli.store_commands import DbOption, record_forecast
+from realpolitik.cli.store_commands import DbOption, NoStoreOption, record_forecast
 
 if TYPE_CHECKING:
     from realpolitik.scenario import Scenario
@@ -43,6 +43,7 @@ def forecast(
         "--option", help="Set one model option, NAME=VALUE (e.g. seed=42, state_transitions=Deterministic); "
                          "repeat for more. Overrides the preset and what a KTAB XML file states.")] = None,
     db: DbOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Forecast every issue of SCENARIO with one model or all of them; the run is stored (see `runs`).
 
@@ -66,7 +67,7 @@ def forecast(
     say_stated_options(scenario, stated, results)
     document = forecasts_document(results, compared=model == ALL_MODELS)
     _add_outlook(loaded, results, document, draws, seed, calibration)
-    record_forecast(loaded, results, document, preset, db)
+    record_forecast(loaded, results, document, preset, db, no_store)
     if format == "json":
         emit_json(document)
     elif format == "csv":

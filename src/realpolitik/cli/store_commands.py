@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
@@ -27,6 +28,7 @@ DbOption = Annotated[str | None, typer.Option(
     "--db", help="The run store: an SQLite file or an SQLAlchemy URL (default: $REALPOLITIK_DB, else "
     "$XDG_DATA_HOME/realpolitik/runs.sqlite or ~/.local/share/realpolitik/runs.sqlite).")]
 RunId = Annotated[int, typer.Argument(help="A run id, as `realpolitik runs list` shows it.")]
+NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Print the result without storing the run.")]
 
 
 def store_errors_as_usage(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,15 +47,35 @@ def store_errors_as_usage(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @store_errors_as_usage
-def record_forecast(scenario: Scenario, forecasts: list[Forecast], document: dict[str, Any], preset: str | None,
-                    db: str | None) -> int:
-    """Store a forecast run and say so on standard error; returns the run id."""
-    from realpolitik.store import database_url, record_run
+def store_run(kind: str, scenario: Scenario | None, options: dict[str, Any], document: dict[str, Any], *,
+              db: str | None, no_store: bool = False, **fields: Any) -> int | None:
+    """Store a run (see :func:`realpolitik.store.record_run`) and say so on standard error; returns its id.
 
-    run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts},
-                        document, preset=preset, db=db)
-    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
+    With ``no_store`` nothing is stored. A store that cannot be written (a server that does
+    not answer, a full disk, a read-only file) costs the run its record, not its result: a
+    warning says why and the command goes on. A store refused outright (one in memory, a
+    malformed URL) is a usage error, as the user must change it.
+    """
+    if no_store:
+        return None
+    from realpolitik.store import StoreError, database_url, record_run
+
+    url = database_url(db)
+    try:
+        run_id = record_run(kind, scenario, options, document, db=db, **fields)
+    except StoreError as error:
+        errors.print(f"[bold yellow]warning:[/] the run was not stored: {escape(str(error))} (give another --db, "
+                     "or --no-store to skip storing)", highlight=False, soft_wrap=True)
+        return None
+    errors.print(f"[dim]stored as run {run_id} in {escape(url)}[/]", highlight=False)
     return run_id
+
+
+def record_forecast(scenario: Scenario, forecasts: list[Forecast], document: dict[str, Any], preset: str | None,
+                    db: str | None, no_store: bool = False) -> int | None:
+    """Store a forecast run and say so on standard error; returns the run id (None when not stored)."""
+    return store_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
+                     preset=preset, db=db, no_store=no_store)
 
 
 @runs_app.command("list")
