@@ -9,8 +9,8 @@ import typer
 from rich.table import Table
 
 from realpolitik.choices import DEFAULT_MODELS, FITTED_MODELS
-from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
-from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.cli import UsageError, app, console, emit_json, guarded
+from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 
 if TYPE_CHECKING:
     from realpolitik.analysis.backtest import Backtest, Scores
@@ -40,6 +40,7 @@ def backtest(
     seed: Annotated[int, typer.Option(min=0, help="Seed of the Monte Carlo draws.")] = 0,
     format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     db: DbOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Forecast every issue of a dataset of real negotiations and score the forecasts against the outcomes."""
     if dataset not in DATASETS:
@@ -52,26 +53,23 @@ def backtest(
 
     result = run_backtest(read_deu3(data), names, capability, salience, draws, seed)
     document = result.to_dict()
-    _record_backtest(result, document, db)
+    _record_backtest(result, document, db, no_store)
     if format == "json":
         emit_json(document)
     else:
         _print_backtest(result)
 
 
-@store_errors_as_usage
-def _record_backtest(result: Backtest, document: dict, db: str | None) -> None:
+def _record_backtest(result: Backtest, document: dict, db: str | None, no_store: bool) -> None:
     """Store the run: each model's options, the data file and the rules, and the result document."""
-    from realpolitik.store import database_url, record_run
-
     parameters = {"dataset": "deu3", "data": result.dataset.path, "capability": result.capability,
                   "salience": result.salience}
     calibration = result.calibration
     if calibration is not None:
         parameters["draws"] = calibration["draws"]
-    run_id = record_run("backtest", None, {model.model: model.options for model in result.models}, document,
-                        seed=None if calibration is None else calibration["seed"], parameters=parameters, db=db)
-    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
+    store_run("backtest", None, {model.model: model.options for model in result.models}, document,
+              seed=None if calibration is None else calibration["seed"], parameters=parameters, db=db,
+              no_store=no_store)
 
 
 def _share(value: float) -> str:

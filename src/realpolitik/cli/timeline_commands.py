@@ -8,8 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
-from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.cli import UsageError, app, console, emit_json, guarded
+from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 from realpolitik.choices import MODEL_NAMES
 
 
@@ -53,6 +53,7 @@ def timeline(
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draws (the same at every date).")] = 0,
     format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     db: DbOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Forecast SCENARIO at every event date: how each issue's forecast and P(agreement) moved.
 
@@ -70,17 +71,13 @@ def timeline(
     except TimelineRequestError as error:
         raise UsageError(str(error)) from None
     document = result.to_dict()
-    _record(loaded, model, document, draws, seed, db)
+    _record(loaded, model, document, draws, seed, db, no_store)
     if format == "json":
         emit_json(document)
     else:
         _print_timeline(loaded, result)
 
 
-@store_errors_as_usage
-def _record(scenario, model: str, document: dict, draws: int, seed: int, db: str | None) -> None:
-    from realpolitik.store import database_url, record_run
-
-    run_id = record_run("timeline", scenario, {model: document["options"]}, document,
-                        seed=seed if draws else None, parameters={"draws": draws}, db=db)
-    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
+def _record(scenario, model: str, document: dict, draws: int, seed: int, db: str | None, no_store: bool) -> None:
+    store_run("timeline", scenario, {model: document["options"]}, document, seed=seed if draws else None,
+              parameters={"draws": draws}, db=db, no_store=no_store)

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from realpolitik.choices import CONNECT_TIMEOUT_S, DEFAULT_DRAWS, MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
-from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
+from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 from realpolitik.terminal import PlainTable
 
 if TYPE_CHECKING:
@@ -61,15 +61,11 @@ def _progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
         yield lambda completed: bar.update(task, completed=completed)
 
 
-@store_errors_as_usage
 def _record(kind: str, scenario: Scenario, model: str, document: dict[str, Any], preset: str | None,
-            seed: int | None, parameters: dict[str, Any], db: str | None) -> None:
+            seed: int | None, parameters: dict[str, Any], db: str | None, no_store: bool) -> None:
     """Store the run (scenario, options, seed, parameters, result) and say so on standard error."""
-    from realpolitik.store import database_url, record_run
-
-    run_id = record_run(kind, scenario, {model: document["options"]}, document, preset=preset, seed=seed,
-                        parameters=parameters, db=db)
-    errors.print(f"[dim]stored as run {run_id} in {database_url(db)}[/]", highlight=False)
+    store_run(kind, scenario, {model: document["options"]}, document, preset=preset, seed=seed,
+              parameters=parameters, db=db, no_store=no_store)
 
 
 def _noise(scenario: Scenario, position_sd: float | None, salience_sd: float | None,
@@ -159,6 +155,7 @@ def simulate(
         "--calibration", help="A calibration file from 'realpolitik calibrate' (default: the one shipped, fitted on "
                               "DEU III).")] = None,
     db: DbOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Monte Carlo sensitivity of every issue of SCENARIO to its inputs (median, 50/80/95% bands, distribution,
     thresholds), beside the calibrated forecast (median, 50/80% intervals, anchor probabilities).
@@ -191,7 +188,8 @@ def simulate(
     for issue_document, item in zip(document["issues"], calibrated.issues):
         issue_document["calibrated"] = item.calibrated.to_dict()
     _record("simulate", loaded, model, document, preset, seed,
-            {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db)
+            {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db,
+            no_store)
     if format == "json":
         emit_json(document)
     else:
@@ -294,6 +292,7 @@ def levers(
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
     format: FormatOption = "table",
     db: DbOption = None,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Which single change moves each forecast most (a ranked tornado), and what-if shocks vs the baseline.
 
@@ -322,7 +321,7 @@ def levers(
     document = result.to_dict()
     _record("levers", loaded, model, document, preset, seed if target == "agreement" else None,
             {"steps": steps.to_dict(), "shocks": [item.text for item in parsed], "target": target,
-             "issues": issue or [], "draws": draws if target == "agreement" else None}, db)
+             "issues": issue or [], "draws": draws if target == "agreement" else None}, db, no_store)
     if format == "json":
         emit_json(document)
     else:

@@ -23,6 +23,25 @@ class StoreError(Exception):
     """The store cannot be opened or written; the message says which database and why."""
 
 
+def shown_url(url: str) -> str:
+    """The URL as messages show it: any password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(error: BaseException) -> str:
+    """Why a database call failed, in the driver's words: without SQLAlchemy's wrapping, the
+    statement it ran, or its link to background reading."""
+    reason = str(getattr(error, "orig", None) or error)
+    kept = [line.strip() for line in reason.splitlines()
+            if line.strip() and not line.strip().startswith(("(Background on this error", "[SQL:", "[parameters:"))]
+    return " ".join(kept) or type(error).__name__
+
+
 def default_database_url() -> str:
     """``sqlite:///$XDG_DATA_HOME/realpolitik/runs.sqlite`` (``~/.local/share`` without XDG_DATA_HOME)."""
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -85,7 +104,7 @@ def _open(url: str) -> sessionmaker[Session]:
         except SQLAlchemyError:
             Base.metadata.create_all(engine)
     except (ArgumentError, SQLAlchemyError, OSError, ImportError) as error:
-        raise StoreError(f"cannot open the run store {url}: {error}") from None
+        raise StoreError(f"cannot open the run store {shown_url(url)}: {_reason(error)}") from None
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -117,5 +136,4 @@ def transaction(db: str | None = None) -> Iterator[Session]:
         with sessions.begin() as session:
             yield session
     except SQLAlchemyError as error:
-        reason = getattr(error, "orig", None) or error
-        raise StoreError(f"run store {url}: {reason}") from None
+        raise StoreError(f"run store {shown_url(url)}: {_reason(error)}") from None

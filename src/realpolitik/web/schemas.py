@@ -107,7 +107,8 @@ class ScenarioOut(BaseModel):
 class ImportOut(BaseModel):
     """A scenario read from an uploaded file (not saved)."""
 
-    source: str = Field(description="The uploaded file's name.")
+    source: str = Field(description="The uploaded file's base name, reduced to safe characters (a label only: "
+                        "never used as a path).")
     scenario: dict[str, Any]
 
 
