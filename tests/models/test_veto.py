@@ -261,3 +261,27 @@ def test_backtest_scores_the_eu_procedures_beside_the_compromise_model(cli):
         assert scores[name]["n"] == 353
         assert scores[name]["mae"] > scores["compromise"]["mae"]
         assert scores[name]["options"]["roles"] == "eu_procedure"
+
+
+EU_CODES = ["com", "ep", "de", "fr", "it", "uk", "es", "nl", "pl", "ro", "cr", "mt", "se"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), preset=st.sampled_from(["eu-commission-setter", "eu-conciliation", "eu-council-unanimity"]),
+       procedure=st.sampled_from(["COD", "CNS"]), voting_rule=st.sampled_from(["QMV", "Unan"]))
+def test_eu_procedures_ignore_order_and_carry_a_reflection(data, preset, procedure, voting_rule):
+    """Shuffling the actors changes nothing; mirroring the scale (x -> 100 - x, rp too) mirrors the outcome."""
+    actors = data.draw(st.lists(st.sampled_from(EU_CODES), min_size=3, max_size=len(EU_CODES), unique=True))
+    position = np.array(data.draw(st.lists(st.floats(0, 100), min_size=len(actors), max_size=len(actors))))
+    salience = np.array(data.draw(st.lists(st.floats(0.05, 1), min_size=len(actors), max_size=len(actors))))
+    reference = data.draw(st.floats(0, 100))
+    order = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1))).permutation(len(actors))
+
+    def run(codes, x, s, q):
+        return eu_procedure_outcome(list(codes), x[None], s[None], np.ones((1, len(codes))), q, procedure,
+                                    voting_rule, PRESETS[preset])[0]
+
+    plain = run(actors, position, salience, reference)
+    assert run([actors[i] for i in order], position[order], salience[order], reference) == \
+        pytest.approx(plain, abs=1e-9)
+    assert run(actors, 100 - position, salience, 100 - reference) == pytest.approx(100 - plain, abs=1e-9)
