@@ -59,8 +59,9 @@ def store_run(kind: str, scenario: Scenario | None, options: dict[str, Any], doc
     if no_store:
         return None
     from realpolitik.store import StoreError, database_url, record_run
+    from realpolitik.store.database import shown_url
 
-    url = database_url(db)
+    url = shown_url(database_url(db))
     try:
         run_id = record_run(kind, scenario, options, document, db=db, **fields)
     except StoreError as error:
