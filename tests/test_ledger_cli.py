@@ -40,6 +40,16 @@ def test_a_binary_question_records_the_model_and_both_baselines(cli):
     assert forecasts["median"]["seed"] == 3 and forecasts["median"]["options"]["draws"] == 40
 
 
+def test_uncalibrated_forecasts_come_from_the_draws(cli):
+    question = add(cli, "--question", "ceasefire>=75", "--by", "2025-12-31", "--uncalibrated")
+    median = question["forecasts"][0]
+    assert median["basis"] == "Monte Carlo draws (40 draws)" and median["options"]["calibration"] is None
+    assert sum(median["distribution"]["atom_masses"]) == pytest.approx(1.0)
+    assert median["distribution"]["cell_masses"] == []
+    calibrated = add(cli, "--question", "territory", "--by", "2025-12-31")["forecasts"][0]
+    assert calibrated["basis"].startswith("calibrated distribution") and "DEU III" in calibrated["options"]["calibration"]
+
+
 def test_a_numeric_question_records_the_whole_distribution(cli):
     question = add(cli, "--question", "territory", "--by", "2025-12-31")
     median = next(item for item in question["forecasts"] if item["model"] == "median")
@@ -107,6 +117,8 @@ def two_questions(tmp_path_factory):
      "--by date '31/12/2025' is not a date of the form YYYY-MM-DD"),
     (("add", "ukraine-2025-03", "--question", "ceasefire>=75", "--by", "2025-12-31", "--model", "oracle"),
      "unknown model 'oracle'"),
+    (("add", "ukraine-2025-03", "--question", "ceasefire>=75", "--by", "2025-12-31", "--calibration", "nowhere.json"),
+     "nowhere.json: no such calibration file"),
     (("resolve", "99", "--outcome", "yes", "--on", TODAY), "no question 99 in the ledger"),
     (("resolve", "1", "--outcome", "140", "--on", TODAY), "outcome 140 lies outside the scale 0..100"),
     (("resolve", "1", "--outcome", "yes", "--on", "2020-01-01"), "a resolution on 2020-01-01, before it"),

@@ -78,25 +78,24 @@ def test_the_probability_of_an_event_from_a_distribution():
 
 
 def test_an_issue_outcome_from_the_calibrated_distribution_p_agreement_or_the_draws():
-    from types import SimpleNamespace
-
     import numpy as np
 
     from realpolitik.analysis.ledger_forecasts import issue_outcome
+    from realpolitik.analysis.montecarlo import IssueDistribution
     from realpolitik.scenario import Issue
 
-    issue = Issue(name="deal", status_quo=20, veto_players=[])
+    issue = Issue(name="deal", status_quo=20, veto_players=["A", "B"])
     draws = np.array([10.0, 80.0, 90.0, 95.0])
+    agreed = np.array([False, False, True, True])
+    with_deal = IssueDistribution(issue, 0.0, draws, [], agreed, np.ones((4, 2), dtype=bool))
     calibrated = MixedDistribution.from_draws([80.0, 90.0])
-    with_deal = SimpleNamespace(issue=issue, forecasts=draws, outcomes=np.array([20.0, 20.0, 90.0, 95.0]),
-                                agreement_probability=0.4)
-    # By hand: P(X >= 75) = 0.4 · 1 (the calibrated settlement) + 0.6 · 0 (the reversion point 20).
+    # By hand: P(X >= 75) = 0.5 · 1 (the calibrated settlement) + 0.5 · 0 (the reversion point 20).
     mixed, basis = issue_outcome(with_deal, calibrated)
-    assert EVENT.probability(mixed) == pytest.approx(0.4) and mixed.mass_between(20, 20) == pytest.approx(0.6)
-    assert "P(agreement) 0.40 (2 of 4 draws)" in basis
-    no_veto = SimpleNamespace(issue=issue, forecasts=draws, agreement_probability=None)
-    assert issue_outcome(no_veto, calibrated)[0] is calibrated
-    # Without a calibrated distribution, the draws of what happens: 2 of 4 at or above 75.
+    assert EVENT.probability(mixed) == pytest.approx(0.5) and mixed.mass_between(20, 20) == pytest.approx(0.5)
+    assert basis == "calibrated distribution, P(agreement) 0.50 (2 of 4 draws)"
+    no_veto = IssueDistribution(Issue(name="deal", status_quo=20), 0.0, draws, [])
+    assert issue_outcome(no_veto, calibrated) == (calibrated, "calibrated distribution")
+    # Without a calibrated distribution, the draws of what happens: 20, 20, 90, 95 with veto players.
     assert EVENT.probability(issue_outcome(with_deal, None)[0]) == pytest.approx(0.5)
     assert EVENT.probability(issue_outcome(no_veto, None)[0]) == pytest.approx(0.75)
 

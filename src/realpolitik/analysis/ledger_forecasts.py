@@ -2,11 +2,11 @@
 
 For each model the question is answered from the predictive distribution of the issue's
 outcome, built by :func:`issue_outcome` from whatever the run provides: the model's
-calibrated distribution (:mod:`realpolitik.analysis.scenario_calibration`, the packaged
-calibration) mixed with the reversion point by P(agreement) where the issue has veto
+calibrated distribution (:mod:`realpolitik.analysis.scenario_calibration`; by default the
+packaged calibration, fitted on EU legislation and so borrowed for any other negotiation) mixed with the reversion point by P(agreement) where the issue has veto
 players, P(agreement) from a Monte Carlo run (:func:`realpolitik.analysis.montecarlo.simulate`,
-the scenario's noise model, a seed); without a calibrated distribution, the Monte Carlo
-draws of the outcome. The baselines:
+the scenario's noise model, a seed); without a calibration (``ledger add --uncalibrated``),
+the Monte Carlo draws of the outcome. The baselines:
 
 * ``status-quo``: the status quo persists, all the probability at the issue's reversion
   point (its status quo unless a reversion point is declared); a naive forecast that
@@ -56,11 +56,11 @@ def issue_outcome(item: IssueDistribution, calibrated: MixedDistribution | None)
     otherwise (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`); the draws
     already hold that mixture, draw by draw.
     """
-    agreement = getattr(item, "agreement_probability", None)
+    agreement = item.agreement_probability
     count = len(item.forecasts)
     draws = f"{count:,} draws"
     if calibrated is None:
-        return (MixedDistribution.from_draws(getattr(item, "outcomes", item.forecasts)),
+        return (MixedDistribution.from_draws(item.outcomes),
                 f"Monte Carlo draws ({draws})")
     if agreement is None or item.issue.reversion_point is None:
         return calibrated, "calibrated distribution"
@@ -74,15 +74,17 @@ def _answer(question: Question, distribution: MixedDistribution) -> tuple[float 
 
 
 def forecast_question(scenario: Scenario, question: Question, models: Sequence[str], *, draws: int, seed: int,
-                      noise: Uncertainty | None = None, note: str | None = None,
+                      calibration: Any = None, noise: Uncertainty | None = None, note: str | None = None,
                       client: Any = None) -> tuple[list[NewForecast], list[str]]:
-    """The forecasts of ``question`` by ``models`` and the baselines, and notes on any left out."""
+    """The forecasts of ``question`` by ``models`` and the baselines, and notes on any left out.
+
+    ``calibration`` is a :class:`realpolitik.analysis.calibration_file.CalibrationFile`; without
+    one the forecasts come from the Monte Carlo draws alone.
+    """
     from realpolitik import __version__
 
-    from realpolitik.analysis.calibration_file import read_calibration
     from realpolitik.analysis.scenario_calibration import calibrate_forecast
 
-    calibration = read_calibration()
     digest = scenario_hash(scenario)
     noise = noise or scenario.uncertainty or Uncertainty()
     issue = scenario.issue(question.issue)
@@ -92,16 +94,20 @@ def forecast_question(scenario: Scenario, question: Question, models: Sequence[s
     for name in names:
         options = resolve_options(name)
         result = simulate(scenario, name, options, draws=draws, seed=seed, noise=noise, client=client)
-        forecast = run(scenario, name, options)
-        calibrate_forecast(scenario, forecast, calibration)
-        settlement = next(item.calibrated for item in forecast.issues if item.issue.name == question.issue)
-        distribution, basis = issue_outcome(result.issue(question.issue),
-                                            None if settlement is None else settlement.distribution)
+        settlement = None
+        if calibration is not None:
+            forecast = run(scenario, name, options)
+            calibrate_forecast(scenario, forecast, calibration)
+            settlement = next(item.calibrated.distribution for item in forecast.issues
+                              if item.issue.name == question.issue)
+        distribution, basis = issue_outcome(result.issue(question.issue), settlement)
         probability, document = _answer(question, distribution)
         role = "model" if name in models else "baseline"
         forecasts.append(NewForecast(name, role, basis, probability, document, digest,
                                      {"options": options.model_dump(mode="json"), "draws": draws,
-                                      "noise": noise.model_dump()}, seed, __version__, note))
+                                      "noise": noise.model_dump(),
+                                      "calibration": None if calibration is None else calibration.summary},
+                                     seed, __version__, note))
     reversion = issue.reversion_point
     if reversion is None:
         notes.append(f"no {STATUS_QUO} baseline: issue '{issue.name}' has neither a status quo nor a reversion point")

@@ -77,7 +77,7 @@ def _issue_points(scenario: Scenario, model: str, options: BaseModel, draws: int
         return [IssuePoint(columns.issue.name, float(point[index])) for index, columns in enumerate(table.issues)]
     result = simulate(scenario, model, options, draws=draws, seed=seed, client=client)
     return [IssuePoint(item.issue.name, float(point[index]), item.median, item.interval(80),
-                       getattr(item, "agreement_probability", None))
+                       item.agreement_probability)
             for index, item in enumerate(result.issues)]
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
+from realpolitik.cli.scenario_commands import CalibrationOption
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
 from realpolitik.report.track_sections import answer_text
 from realpolitik.terminal import PlainTable
@@ -28,13 +29,15 @@ def ledger_errors_as_usage(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from realpolitik.analysis.calibration_file import CalibrationFileError
         from realpolitik.analysis.expressions import ExpressionError
         from realpolitik.analysis.montecarlo import SimulationRequestError
         from realpolitik.store import LedgerError, QuestionNotFound
 
         try:
             return command(*args, **kwargs)
-        except (LedgerError, QuestionNotFound, ExpressionError, SimulationRequestError) as error:
+        except (LedgerError, QuestionNotFound, ExpressionError, SimulationRequestError,
+                CalibrationFileError) as error:
             raise UsageError(str(error)) from None
 
     return wrapper
@@ -90,10 +93,15 @@ def add_command(
     note: Annotated[str | None, typer.Option(help="A note kept with the forecasts.")] = None,
     draws: Annotated[int, typer.Option(help="Monte Carlo draws per model.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the draws.")] = 0,
+    calibration: CalibrationOption = None,
+    uncalibrated: Annotated[bool, typer.Option(
+        "--uncalibrated", help="Answer from the Monte Carlo draws alone, without a calibrated distribution.")]
+    = False,
     format: FormatOption = "table",
     db: DbOption = None,
 ) -> None:
     """Record the forecasts of a question by each model and two baselines (status quo, compromise)."""
+    from realpolitik.analysis.calibration_file import read_calibration
     from realpolitik.analysis.ledger_forecasts import forecast_question
     from realpolitik.analysis.montecarlo import check_draws_and_seed
     from realpolitik.analysis.questions import Question
@@ -108,7 +116,11 @@ def add_command(
     for name in models:
         resolve_options(name)
     check_draws_and_seed(draws, seed)
-    forecasts, notes = forecast_question(loaded, parsed, models, draws=draws, seed=seed, note=note)
+    if uncalibrated and calibration is not None:
+        raise UsageError("--calibration and --uncalibrated exclude each other")
+    fitted = None if uncalibrated else read_calibration(calibration)
+    forecasts, notes = forecast_question(loaded, parsed, models, draws=draws, seed=seed, calibration=fitted,
+                                         note=note)
     stored = record_forecasts(loaded.name, parsed, deadline, forecasts, db)
     for line in notes:
         errors.print(f"[dim]{escape(line)}[/]", highlight=False)
