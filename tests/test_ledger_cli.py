@@ -40,6 +40,13 @@ def test_a_binary_question_records_the_model_and_both_baselines(cli):
     assert forecasts["median"]["seed"] == 3 and forecasts["median"]["options"]["draws"] == 40
 
 
+def test_a_question_whose_date_has_passed_says_so(cli):
+    result = cli("ledger", "add", "ukraine-2025-03", "--question", "ceasefire>=75", "--by", "2025-12-31", *FAST)
+    assert result.exit_code == 0 and "had passed when it was recorded" in " ".join(result.stderr.split())
+    result = cli("ledger", "add", "ukraine-2025-03", "--question", "ceasefire>=75", "--by", "2999-12-31", *FAST)
+    assert result.exit_code == 0 and "had passed" not in result.stderr
+
+
 def test_uncalibrated_forecasts_come_from_the_draws(cli):
     question = add(cli, "--question", "ceasefire>=75", "--by", "2025-12-31", "--uncalibrated")
     median = question["forecasts"][0]

@@ -122,6 +122,9 @@ def add_command(
     forecasts, notes = forecast_question(loaded, parsed, models, draws=draws, seed=seed, calibration=fitted,
                                          note=note)
     stored = record_forecasts(loaded.name, parsed, deadline, forecasts, db)
+    if deadline < stored.created_at.date():
+        notes.append(f"the question's date {deadline} had passed when it was recorded: its forecasts are made from "
+                     "the scenario's table, but not before the outcome could be known")
     for line in notes:
         errors.print(f"[dim]{escape(line)}[/]", highlight=False)
     _emit_question(stored, format, every=False)
