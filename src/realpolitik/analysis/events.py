@@ -62,8 +62,9 @@ class DatedEvent:
     past: bool
 
     def undoing(self) -> list[Shock]:
-        """The shocks that undo this event, in the order to apply them (the last shock undone first)."""
-        return [Shock(f"undo {shock.text}", shock.actor, shock.attribute, shock.issue,
+        """The shocks that undo this event, in the order to apply them (the last shock undone first);
+        each keeps the text of the shock it undoes."""
+        return [Shock(shock.text, shock.actor, shock.attribute, shock.issue,
                       INVERSE_OPERATORS[shock.operator],
                       1.0 / shock.value if shock.operator == "*=" else shock.value)
                 for shock in reversed(self.shocks)]
@@ -124,7 +125,7 @@ def _undo_problems(table: Scenario, dated: Sequence[DatedEvent]) -> list[tuple[s
             if change.clipped:
                 where = f"[{change.issue}]" if change.issue else ""
                 return [(f"events[{item.index}].shocks",
-                         f"event '{item.event.title}' ({item.date}): undoing '{change.shock[5:]}' would take "
+                         f"event '{item.event.title}' ({item.date}): undoing '{change.shock}' would take "
                          f"{change.actor}.{change.attribute}{where} outside its valid range (to before the event "
                          f"it would have been beyond {change.after:g}); the table and the event's shocks disagree")]
     return []
