@@ -7,10 +7,8 @@ Each test runs on SQLite and, where ``REALPOLITIK_TEST_POSTGRES`` names a Postgr
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
@@ -33,34 +31,12 @@ from realpolitik.store import (
 )
 from realpolitik.store.database import transaction
 from realpolitik.store.ledger import NewForecast
+from tests.conftest import postgres_database
 
 EVENT = Question("ceasefire>=75", "binary", "ceasefire", ">=", 75.0, 0.0, 100.0)
 BY = dt.date(2026, 12, 31)
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 BEFORE_LEDGER = Path(__file__).parent / "data" / "runs-before-ledger.sqlite"
-
-
-def _postgres_database():
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    base = os.environ.get("REALPOLITIK_TEST_POSTGRES")
-    if not base:
-        pytest.skip("no PostgreSQL server named by REALPOLITIK_TEST_POSTGRES")
-    name = f"ledger_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        from realpolitik.store.database import _sessionmakers
-
-        for url in [url for url in _sessionmakers if name in url]:
-            _sessionmakers.pop(url).kw["bind"].dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -69,7 +45,8 @@ def store(request, tmp_path):
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.sqlite")
     else:
-        yield from _postgres_database()
+        with postgres_database("ledger") as url:
+            yield url
 
 
 def forecast(model: str, probability: float, role: str = "model") -> NewForecast:

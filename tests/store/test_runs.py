@@ -34,7 +34,7 @@ def record_forecast(scenario, model="eum", preset=None, rounds=None) -> int:
     return record_run("forecast", scenario, {f.model: f.options for f in forecasts}, document, preset=preset)
 
 
-def test_a_recorded_run_keeps_inputs_options_seed_version_and_result():
+def test_a_recorded_run_keeps_inputs_options_seed_version_and_result(store_url):
     scenario = load_scenario("emissions-1994")
     forecasts = run_models(scenario, "eum", "scholz2011", 5)
     run_id = record_run("forecast", scenario, {"eum": forecasts[0].options}, forecasts[0].to_dict(),
@@ -51,7 +51,7 @@ def test_a_recorded_run_keeps_inputs_options_seed_version_and_result():
     assert stored.result == forecasts[0].to_dict()
 
 
-def test_runs_are_listed_newest_first_and_filtered():
+def test_runs_are_listed_newest_first_and_filtered(store_url):
     ukraine, emissions = load_scenario("ukraine-2025-03"), load_scenario("emissions-1994")
     first = record_forecast(emissions, "median")
     second = record_forecast(ukraine, "median")
@@ -63,12 +63,12 @@ def test_runs_are_listed_newest_first_and_filtered():
     assert get_run(simulated).seed == 7
 
 
-def test_a_missing_run_is_reported():
+def test_a_missing_run_is_reported(store_url):
     with pytest.raises(RunNotFound, match="no run 42"):
         get_run(42)
 
 
-def test_rerunning_a_stored_run_reproduces_its_numbers():
+def test_rerunning_a_stored_run_reproduces_its_numbers(store_url):
     run_id = record_forecast(load_scenario("ukraine-2025-03"), "all", "scholz2011", 7)
     stored = get_run(run_id)
     assert rerun_run(stored) == stored.result
@@ -114,7 +114,7 @@ def test_a_run_killed_while_writing_leaves_no_record(run_store):
         assert connection.execute("SELECT count(*) FROM runs").fetchone() == (1,)
 
 
-def test_diff_names_the_changed_input_and_the_forecasts_it_moved():
+def test_diff_names_the_changed_input_and_the_forecasts_it_moved(store_url):
     scenario = load_scenario("ukraine-2025-03")
     changed = scenario.model_copy(deep=True)
     changed.actor("Russia").stances["ceasefire"].salience = 10
@@ -129,7 +129,7 @@ def test_diff_names_the_changed_input_and_the_forecasts_it_moved():
     assert by_issue["territory"]["change"] == 0
 
 
-def test_export_holds_provenance_inputs_and_result():
+def test_export_holds_provenance_inputs_and_result(store_url):
     scenario = load_scenario("emissions-1994")
     run_id = record_forecast(scenario, "nash")
     document = export_run(get_run(run_id))

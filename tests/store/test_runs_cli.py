@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 
-def test_forecast_is_stored_and_shown_as_printed(cli):
+def test_forecast_is_stored_and_shown_as_printed(cli, store_url):
     printed = cli("forecast", "emissions-1994", "--model", "all", "--format", "json")
     assert printed.exit_code == 0, printed.output
     assert "stored as run 1" in printed.stderr
@@ -19,7 +19,7 @@ def test_forecast_is_stored_and_shown_as_printed(cli):
     assert document["scenario_data"]["name"] == "emissions-1994"
 
 
-def test_list_diff_export_and_rerun(cli, tmp_path):
+def test_list_diff_export_and_rerun(cli, tmp_path, store_url):
     assert cli("forecast", "ukraine-2025-03", "--model", "median").exit_code == 0
     assert cli("forecast", "ukraine-2025-03", "--model", "median", "--rounds", "3").exit_code == 0
     listing = json.loads(cli("runs", "list", "--format", "json").stdout)

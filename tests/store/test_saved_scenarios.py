@@ -14,7 +14,7 @@ from realpolitik.store import (
 )
 
 
-def test_save_replace_list_and_delete():
+def test_save_replace_list_and_delete(store_url):
     scenario = load_scenario("emissions-1994").model_copy(update={"name": "mine"}, deep=True)
     save_scenario(scenario)
     assert get_saved_scenario("mine") == scenario

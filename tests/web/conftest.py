@@ -34,6 +34,13 @@ def client(run_store) -> TestClient:
 
 
 @pytest.fixture
+def store_client(store_url) -> TestClient:
+    """The app on a fresh store, called in-process: once on SQLite and once on PostgreSQL."""
+    with TestClient(create_app(store_url)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def ukraine(client) -> dict:
     """The built-in ceasefire scenario as the API returns it."""
     return client.get("/api/scenarios/ukraine-2025-03").json()["scenario"]

@@ -34,7 +34,8 @@ def test_library_offers_the_built_ins_read_only(client, ukraine):
     assert client.get("/api/scenarios/no-such-thing").status_code == 404
 
 
-def test_save_read_and_delete_a_scenario(client, ukraine):
+def test_save_read_and_delete_a_scenario(store_client, ukraine):
+    client = store_client
     mine = {**ukraine, "name": "mine"}
     assert client.put("/api/scenarios/mine", json={"scenario": mine}).status_code == 200
     entry = client.get("/api/scenarios/mine").json()
@@ -62,7 +63,8 @@ def test_validation_locates_every_problem(client, ukraine):
                                                                                           "problems": []}
 
 
-def test_a_run_by_name_is_stored_and_equals_the_direct_forecast(client):
+def test_a_run_by_name_is_stored_and_equals_the_direct_forecast(store_client):
+    client = store_client
     response = client.post("/api/runs", json={"scenario_name": "ukraine-2025-03", "model": "eum",
                                               "preset": "scholz2011"})
     assert response.status_code == 201
