@@ -163,6 +163,8 @@ def test_the_web_api_carries_and_checks_them(run_store):
 
     data = scenario_to_dict(parse_native(PROCEDURE_YAML, "procedure.yaml"))
     with TestClient(create_app(str(run_store))) as client:
+        issue_schema = client.get("/api/openapi.json").json()["components"]["schemas"]["Issue"]["properties"]
+        assert {"veto_players", "reversion", "agenda_setter"} <= set(issue_schema)
         assert client.post("/api/scenarios/validate", json={"scenario": data}).json() == {"valid": True,
                                                                                           "problems": []}
         exported = client.post("/api/scenarios/yaml", json={"scenario": data})
