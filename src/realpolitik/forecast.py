@@ -190,6 +190,17 @@ class Forecast:
     def issue(self, name: str) -> IssueForecast:
         return next(item for item in self.issues if item.issue.name == name)
 
+    def to_frame(self):
+        """One row per issue as a pandas DataFrame (needs the ``pandas`` extra); see :mod:`realpolitik.notebook`."""
+        from realpolitik.notebook import forecast_table
+
+        return forecast_table(self).to_frame()
+
+    def _repr_html_(self) -> str:
+        from realpolitik.notebook import forecast_table
+
+        return forecast_table(self).to_html()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "model": self.model,

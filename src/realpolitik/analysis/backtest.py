@@ -144,6 +144,17 @@ class Backtest:
     def model(self, name: str) -> ModelScores:
         return next(result for result in self.models if result.model == name)
 
+    def to_frame(self):
+        """One row per model as a pandas DataFrame (needs the ``pandas`` extra); see :mod:`realpolitik.notebook`."""
+        from realpolitik.notebook import backtest_table
+
+        return backtest_table(self).to_frame()
+
+    def _repr_html_(self) -> str:
+        from realpolitik.notebook import backtest_table
+
+        return backtest_table(self).to_html()
+
     def to_dict(self) -> dict[str, Any]:
         issues = self.dataset.issues
         return {
