@@ -9,7 +9,7 @@ from realpolitik.analysis.bootstrap import paired_group_bootstrap
 from realpolitik.analysis.calibrated import fit_calibration, leave_one_group_out, settlement_or_reversion
 from realpolitik.analysis.conformal import conformal_level, group_folds
 from realpolitik.analysis.distribution import MixedDistribution
-from realpolitik.analysis.predictive import issue_candidates
+from realpolitik.analysis.predictive import FEATURES, issue_candidates
 from realpolitik.analysis.scenario_calibration import anchor_probabilities
 from realpolitik.scenario import Issue
 
@@ -57,6 +57,15 @@ def test_candidates_merge_equal_values_and_name_their_actors():
     assert candidates.actors == [["a"], [], [], ["b", "c"]]
     assert candidates.kinds == [["reference point"], ["compromise"], ["model"], ["median"]]
     assert candidates.compromise == 75.0
+    features = dict(zip(FEATURES, candidates.features[-1]))  # the candidate 100, held by b and c
+    # Weights 1, 1, 2 of 4: b and c hold 3/4; two of three actors; 25 points from the compromise, 100 from
+    # the reference point 0; an end of the scale; the highest salience there is c's, 1.
+    assert features["log_weight_share"] == pytest.approx(np.log(0.75 + 0.01))
+    assert features["actor_share"] == pytest.approx(2 / 3)
+    assert features["distance_compromise"] == pytest.approx(0.25)
+    assert features["distance_reference_point"] == pytest.approx(1.0)
+    assert features["is_scale_end"] == 1.0 and features["no_reference_point"] == 0.0
+    assert features["top_salience"] == pytest.approx(1.0)
 
 
 def test_anchor_probabilities():
