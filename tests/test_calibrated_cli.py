@@ -53,6 +53,25 @@ def test_bad_input_to_calibrate(cli, tmp_path, case, message):
     assert not output.exists() and list(tmp_path.iterdir()) == [data]
 
 
+def test_calibrate_refuses_a_folder_as_output(cli, tmp_path):
+    data = write_deu3(tmp_path / "cases.tsv", _resolved_issues(24))
+    result = cli("calibrate", "deu3", "--data", str(data), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is a folder; name the calibration file to write" in result.stderr
+
+
+def test_a_calibration_file_without_every_level_is_refused(cli, tmp_path):
+    from realpolitik.analysis.calibration_file import packaged_path
+
+    document = json.loads(packaged_path().read_text())
+    del document["models"]["eum"]["levels"]["80"]
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(document))
+    result = cli("forecast", "ukraine-2025-03", "--model", "compromise", "--calibration", str(path))
+    assert result.exit_code == 2
+    assert f"{path}: model 'eum' has no level for 80% (field 'levels')" in result.stderr
+
+
 def test_a_calibration_fitted_on_ones_own_cases_drives_the_forecast(cli, tmp_path):
     data = write_deu3(tmp_path / "cases.tsv", _resolved_issues(24))
     output = tmp_path / "mine.json"
@@ -73,6 +92,8 @@ def test_a_calibration_fitted_on_ones_own_cases_drives_the_forecast(cli, tmp_pat
     (None, "no such calibration file"),
     ("{not json", "not a calibration file"),
     ('{"format": "something else"}', "field 'format' is not 'realpolitik-calibration/1'"),
+    ('{"format": "realpolitik-calibration/1", "models": {"compromise": {"features": []}}}',
+     "field 'models' is malformed"),
 ])
 def test_a_bad_calibration_file_is_refused(cli, tmp_path, content, message):
     path = tmp_path / "calibration.json"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from realpolitik.analysis.calibrated import Calibration
+from realpolitik.analysis.conformal import LEVELS
 from realpolitik.forecast import ForecastRequestError
 
 FORMAT = "realpolitik-calibration/1"
@@ -74,6 +75,11 @@ def read_calibration(path: str | Path | None = None) -> CalibrationFile:
         calibrations = {model: Calibration.from_dict(entry) for model, entry in document["models"].items()}
     except (KeyError, TypeError, ValueError) as error:
         raise CalibrationFileError(f"{file}: field 'models' is malformed ({error})") from None
+    for model, calibration in calibrations.items():
+        missing = [str(level) for level in LEVELS if level not in calibration.levels]
+        if missing:
+            raise CalibrationFileError(f"{file}: model '{model}' has no level for {', '.join(missing)}% "
+                                       "(field 'levels')")
     if FALLBACK_MODEL not in calibrations:
         raise CalibrationFileError(f"{file}: field 'models' has no '{FALLBACK_MODEL}' calibration")
     return CalibrationFile(str(file), document.get("fitted_on", {}), calibrations)

@@ -30,8 +30,10 @@ def calibrate(
 
     if dataset not in DATASETS:
         raise UsageError(f"unknown dataset '{dataset}' (datasets: {', '.join(DATASETS)})")
-    if not output.parent.exists():
+    if not output.parent.is_dir():
         raise UsageError(f"{output}: folder {output.parent} does not exist")
+    if output.is_dir():
+        raise UsageError(f"{output}: is a folder; name the calibration file to write")
     try:
         document = calibrate_deu3(read_deu3(data))
     except CalibrationDataError as error:
