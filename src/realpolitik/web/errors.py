@@ -71,9 +71,14 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
                 statuses.append(422)
             responses = operation.setdefault("responses", {})
             for status in statuses:
-                responses[str(status)] = {"description": MEANINGS[status], "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+                responses[str(status)] = documented_error(status)
     return schema
+
+
+def documented_error(status: int) -> dict[str, Any]:
+    """An error response as an OpenAPI schema documents it: what ``status`` means, and the error shape."""
+    return {"description": MEANINGS[status],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
 
 
 def error_document(detail: str, problems: Sequence[ProblemOut] = ()) -> dict[str, Any]:
