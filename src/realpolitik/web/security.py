@@ -11,7 +11,7 @@ import secrets
 
 from starlette.datastructures import Headers
 
-from realpolitik.web.errors import MEANINGS, send_error
+from realpolitik.web.errors import documented_error, send_error
 
 #: The environment variable holding the API token.
 TOKEN_VARIABLE = "REALPOLITIK_TOKEN"
@@ -74,8 +74,7 @@ def declare_token(schema: dict) -> dict:
     schema["security"] = [{"bearer": []}, {"tokenHeader": []}]
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            operation.setdefault("responses", {})["401"] = {"description": MEANINGS[401], "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+            operation.setdefault("responses", {})["401"] = documented_error(401)
     return schema
 
 
