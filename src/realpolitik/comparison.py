@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from realpolitik.budget import check
 from realpolitik.forecast import MODELS, Forecast, ForecastRequestError, resolve_options, run
 from realpolitik.scenario import Scenario
@@ -53,11 +55,27 @@ def run_models(scenario: Scenario, model: str, preset: str | None = None, rounds
         update = _options_update(name, chosen, (stated or {}).get(name), overrides or {})
         options = resolve_options(name, chosen, rounds, update)
         check(name, len(scenario.actors), len(scenario.issues), options, what=f"the {name} forecast")
-        forecast = run(scenario, name, options, chosen)
+        forecast = _run_numerically(scenario, name, options, chosen)
         _check_numbers(forecast)
         calibrate_forecast(scenario, forecast, fitted)
         forecasts.append(forecast)
     return forecasts
+
+
+def _run_numerically(scenario: Scenario, model: str, options: Any, preset: str | None) -> Forecast:
+    """``run(...)``, with arithmetic a kernel cannot carry out on these inputs (an overflow, a
+    value its checks refuse) reported as a problem with the input rather than a crash."""
+    from realpolitik.budget import BudgetExceeded
+    from realpolitik.scenario import ScenarioError
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # non-finite results are refused below
+            return run(scenario, model, options, preset)
+    except (ScenarioError, BudgetExceeded):
+        raise
+    except (ValueError, ArithmeticError) as error:
+        raise ForecastRequestError(f"model '{model}' cannot compute with these inputs ({error}); check for "
+                                   "extreme capabilities, saliences or scales") from None
 
 
 def _options_update(model: str, preset: str | None, stated: Any, overrides: dict[str, Any]) -> dict[str, Any]:

@@ -41,6 +41,13 @@ from realpolitik.numbers import NUMBER_PATTERN, number_texts_in_mapping
 MAX_ACTORS = 20_000
 #: Largest number of issues accepted.
 MAX_ISSUES = 1_000
+#: Largest capability accepted: models multiply capabilities (only their ratios matter), and
+#: products of numbers near the float limit (1.8e308) overflow.
+MAX_CAPABILITY = 1e100
+#: Largest magnitude of a scale end, and the narrowest scale relative to it: models square
+#: distances on the scale, and a scale of 0..5e-324 has no room between its ends.
+MAX_SCALE_MAGNITUDE = 1e12
+MIN_RELATIVE_SCALE_WIDTH = 1e-6
 
 
 @dataclass(frozen=True)
@@ -473,6 +480,13 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
             add(f"scale_min {issue.scale_min:g} must be below scale_max {issue.scale_max:g}", issue=issue.name,
                 fld="scale_min")
             continue
+        magnitude = max(abs(issue.scale_min), abs(issue.scale_max))
+        if magnitude > MAX_SCALE_MAGNITUDE or issue.scale_max - issue.scale_min < MIN_RELATIVE_SCALE_WIDTH * max(
+                1.0, magnitude):
+            add(f"the scale {issue.scale_min:g}..{issue.scale_max:g} cannot be computed with: its ends must lie "
+                f"within ±{MAX_SCALE_MAGNITUDE:g} and be at least {MIN_RELATIVE_SCALE_WIDTH:g} of their size "
+                "apart (rescale it, e.g. to 0..100)", issue=issue.name, fld="scale_max")
+            continue
         for point in issue.anchors:
             if not issue.scale_min <= point <= issue.scale_max:
                 add(f"anchor {point:g} lies outside the scale {issue.scale_min:g}..{issue.scale_max:g}",
@@ -491,10 +505,16 @@ def _semantic_problems(scenario: Scenario, origin: Origin) -> list[Problem]:
         # reported together with every other problem of the table.
         if actor.capability < 0:
             add(f"capability {actor.capability:g} is negative", actor=actor.name, fld="capability")
+        if actor.capability > MAX_CAPABILITY:
+            add(f"capability {actor.capability:g} is too large to compute with (at most {MAX_CAPABILITY:g}; only "
+                "ratios between actors matter, so scale every capability down)", actor=actor.name, fld="capability")
         for name, override in actor.capability_by_issue.items():
             if override.value < 0:
                 add(f"capability {override.value:g} is negative", actor=actor.name, issue=name,
                     fld="capability_by_issue")
+            if override.value > MAX_CAPABILITY:
+                add(f"capability {override.value:g} is too large to compute with (at most {MAX_CAPABILITY:g})",
+                    actor=actor.name, issue=name, fld="capability_by_issue")
         for name in actor.capability_by_issue:
             if name not in issues:
                 add("capability override for an unknown issue", actor=actor.name, issue=name,

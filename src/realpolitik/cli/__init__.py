@@ -50,14 +50,16 @@ def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from realpolitik.budget import Budget, BudgetExceeded, RunCancelled, budget_in_force
         from realpolitik.forecast import ForecastRequestError
         from realpolitik.scenario import ScenarioError
 
         try:
-            return command(*args, **kwargs)
+            with budget_in_force(Budget()):  # each command starts from the default; --max-memory changes it
+                return command(*args, **kwargs)
         except ScenarioError as error:
             fail(error.problems)
-        except (ForecastRequestError, UsageError) as error:
+        except (ForecastRequestError, UsageError, BudgetExceeded, RunCancelled) as error:
             fail([str(error)])
 
     return wrapper

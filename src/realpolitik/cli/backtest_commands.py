@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from realpolitik.choices import DEFAULT_MODELS, FITTED_MODELS
 from realpolitik.cli import UsageError, app, console, emit_json, guarded
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
+from realpolitik.terminal import PlainTable
 
 if TYPE_CHECKING:
     from realpolitik.analysis.backtest import Backtest, Scores
@@ -76,9 +76,9 @@ def _share(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def _grouped_table(result: Backtest, title: str, groups: dict[str, dict[str, Scores]]) -> Table:
+def _grouped_table(result: Backtest, title: str, groups: dict[str, dict[str, Scores]]) -> PlainTable:
     labels = list(next(iter(groups.values())))
-    table = Table(title=title, title_justify="left")
+    table = PlainTable(title=title, title_justify="left")
     table.add_column("model", no_wrap=True)
     for label in labels:
         table.add_column(f"{label} (n={groups[result.models[0].model][label].n})", justify="right")
@@ -87,9 +87,9 @@ def _grouped_table(result: Backtest, title: str, groups: dict[str, dict[str, Sco
     return table
 
 
-def _calibration_table(calibration: dict) -> Table:
-    table = Table(title=f"Share of outcomes inside the Monte Carlo intervals ({calibration['draws']} draws, seed "
-                        f"{calibration['seed']}, default input noise)", title_justify="left")
+def _calibration_table(calibration: dict) -> PlainTable:
+    table = PlainTable(title=f"Share of outcomes inside the Monte Carlo intervals ({calibration['draws']} draws, seed "
+                             f"{calibration['seed']}, default input noise)", title_justify="left")
     table.add_column("model", no_wrap=True)
     for level in calibration["levels"]:
         table.add_column(f"{level}% interval", justify="right")
@@ -98,9 +98,9 @@ def _calibration_table(calibration: dict) -> Table:
     return table
 
 
-def _proper_scores_table(result: Backtest) -> Table:
+def _proper_scores_table(result: Backtest) -> PlainTable:
     """CRPS with its dossier bootstrap against the baseline, log score, coverage and width of the intervals."""
-    table = Table(title="Proper scores (point models through their residual band: the other dossiers' "
+    table = PlainTable(title="Proper scores (point models through their residual band: the other dossiers' "
                              "residuals)", title_justify="left")
     table.add_column("model", no_wrap=True)
     for column in ("CRPS", "Δ CRPS [95%]", "log score", "50% holds", "80% holds", "95% holds", "80% width"):
@@ -121,7 +121,7 @@ def _proper_scores_table(result: Backtest) -> Table:
 def _print_backtest(result: Backtest) -> None:
     dataset = result.dataset
     reference = next((model for model in result.models if model.model == "compromise"), None)
-    table = Table(title=f"DEU III backtest: {len(dataset.issues)} issues in {len(dataset.dossiers)} dossiers "
+    table = PlainTable(title=f"DEU III backtest: {len(dataset.issues)} issues in {len(dataset.dossiers)} dossiers "
                         f"({dataset.path}); capability {result.capability}, salience {result.salience}",
                   title_justify="left")
     table.add_column("model", no_wrap=True)

@@ -11,6 +11,7 @@ import typer
 
 from realpolitik.choices import MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
+from realpolitik.cli.model_options import MaxMemoryOption, apply_max_memory, option_values, say_stated_options
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, record_forecast
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ def forecast(
     option: Annotated[list[str] | None, typer.Option(
         "--option", help="Set one model option, NAME=VALUE (e.g. seed=42, state_transitions=Deterministic); "
                          "repeat for more. Overrides the preset and what a KTAB XML file states.")] = None,
+    max_memory: MaxMemoryOption = None,
     db: DbOption = None,
     no_store: NoStoreOption = False,
 ) -> None:
@@ -58,9 +60,9 @@ def forecast(
         from realpolitik.analysis.events import as_of_scenario
 
         loaded = as_of_scenario(loaded, as_of)
-    from realpolitik.cli.model_options import option_values, say_stated_options
     from realpolitik.io import stated_options
 
+    apply_max_memory(max_memory)
     stated = stated_options(scenario)
     overrides = option_values(option or [])
     results = run_models(loaded, model, preset, rounds, calibration, stated, overrides)

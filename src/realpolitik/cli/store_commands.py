@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
+from realpolitik.terminal import PlainTable
 
 if TYPE_CHECKING:
     from realpolitik.forecast import Forecast
@@ -96,7 +96,7 @@ def list_command(
     if format == "json":
         emit_json([run.summary() for run in runs])
         return
-    table = Table(show_edge=False, pad_edge=False)
+    table = PlainTable(show_edge=False, pad_edge=False)
     for column in ("id", "kind", "when (UTC)", "scenario", "models", "preset", "seed", "version"):
         table.add_column(column, justify="right" if column in ("id", "seed") else "left",
                          no_wrap=column in ("id", "kind", "when (UTC)", "scenario"))
@@ -139,7 +139,7 @@ def export_command(
 def _print_changes(title: str, changes: list[dict[str, Any]]) -> None:
     if not changes:
         return
-    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table = PlainTable(title=title, title_justify="left", show_edge=False, pad_edge=False)
     for column in ("field", "a", "b"):
         table.add_column(column)
     for change in changes:
@@ -163,15 +163,16 @@ def diff_command(
     if format == "json":
         emit_json(difference)
         return
-    console.print(f"[bold]run {run_a}[/] ({difference['a']['scenario']}, {','.join(difference['a']['models'])}) "
-                  f"vs [bold]run {run_b}[/] ({difference['b']['scenario']}, {','.join(difference['b']['models'])})",
+    console.print(f"[bold]run {run_a}[/] ({escape(difference['a']['scenario'])}, "
+                  f"{escape(','.join(difference['a']['models']))}) vs [bold]run {run_b}[/] "
+                  f"({escape(difference['b']['scenario'])}, {escape(','.join(difference['b']['models']))})",
                   highlight=False)
     for key in ("inputs", "options", "parameters", "results"):
         _print_changes(key, difference.get(key, []))
     if not any(difference.get(key) for key in ("inputs", "options", "parameters")):
         console.print("same inputs, options and parameters", highlight=False)
     if difference["forecasts"]:
-        table = Table(title="forecasts", title_justify="left", show_edge=False, pad_edge=False)
+        table = PlainTable(title="forecasts", title_justify="left", show_edge=False, pad_edge=False)
         for column in ("model", "issue", f"run {run_a}", f"run {run_b}", "change"):
             table.add_column(column, justify="left" if column in ("model", "issue") else "right")
         for row in difference["forecasts"]:

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from realpolitik.choices import CONNECT_TIMEOUT_S, DEFAULT_DRAWS, MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
+from realpolitik.cli.model_options import MaxMemoryOption, apply_max_memory
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 from realpolitik.terminal import PlainTable
 
@@ -154,6 +155,7 @@ def simulate(
     calibration: Annotated[str | None, typer.Option(
         "--calibration", help="A calibration file from 'realpolitik calibrate' (default: the one shipped, fitted on "
                               "DEU III).")] = None,
+    max_memory: MaxMemoryOption = None,
     db: DbOption = None,
     no_store: NoStoreOption = False,
 ) -> None:
@@ -161,6 +163,7 @@ def simulate(
     thresholds), beside the calibrated forecast (median, 50/80% intervals, anchor probabilities).
 
     The run is stored (see `runs`)."""
+    apply_max_memory(max_memory)
     from realpolitik import calibrated_text
     from realpolitik.analysis import montecarlo
     from realpolitik.analysis.distributed import dask_client
@@ -291,12 +294,14 @@ def levers(
     scheduler: SchedulerOption = None,
     connect_timeout: TimeoutOption = CONNECT_TIMEOUT_S,
     format: FormatOption = "table",
+    max_memory: MaxMemoryOption = None,
     db: DbOption = None,
     no_store: NoStoreOption = False,
 ) -> None:
     """Which single change moves each forecast most (a ranked tornado), and what-if shocks vs the baseline.
 
     The run is stored (see `runs`)."""
+    apply_max_memory(max_memory)
     from realpolitik.analysis.distributed import dask_client
     from realpolitik.analysis.expressions import parse_shock, read_shock_file
     from realpolitik.analysis.levers import LeverRequestError, LeverSteps, analyse_levers, swept_issues

@@ -20,10 +20,17 @@ def serve(
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
     token: Annotated[str | None, typer.Option(
         help="A secret every API call must carry (default: $REALPOLITIK_TOKEN); required off loopback.")] = None,
+    max_memory: Annotated[str, typer.Option(
+        "--max-memory", help="Refuse a run estimated to need more memory than this (e.g. 2GiB).")] = "1GiB",
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", min=0.1, help="Refuse a run estimated to take longer than this many seconds, and stop "
+                                      "one that does.")] = 60.0,
     db: DbOption = None,
 ) -> None:
     """Serve the web workbench: scenario library and editor, forecasts with charts, run history."""
     import uvicorn
+
+    from realpolitik.budget import Budget, parse_size
 
     from realpolitik.store import database_url
     from realpolitik.web import create_app
@@ -38,7 +45,11 @@ def serve(
     # Without a token the server trusts whoever can reach it, so it answers only requests
     # addressed to loopback names (no DNS rebinding from a web page).
     loopback_names = ["127.0.0.1", "localhost", "::1", "[::1]", host.strip("[]")]
-    application = create_app(db, token, allowed_hosts=None if token else loopback_names)
+    try:
+        budget = Budget(max_memory_bytes=parse_size(max_memory), max_seconds=time_limit)
+    except ValueError as error:
+        raise UsageError(f"--max-memory: {error}") from None
+    application = create_app(db, token, allowed_hosts=None if token else loopback_names, budget=budget)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"realpolitik workbench on http://{shown}:{port}/ (runs in {database_url(db)})"
                   + ("; API calls need the token" if token else ""), highlight=False)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from realpolitik.budget import WEB_BUDGET, Cancellation, budget_in_force, run_until_done
 from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.report.html import html_report
@@ -33,9 +34,22 @@ RUN_LINKS = {
 
 
 @router.post("/runs", response_model=RunOut, status_code=201,
-             responses={201: {"links": RUN_LINKS}, **error_responses(404, 503)})
-def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
-    """Run one model (or all) on a library scenario or an inline one; the run is stored and returned."""
+             responses={201: {"links": RUN_LINKS}, **error_responses(404, 408, 503)})
+async def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
+    """Run one model (or all) on a library scenario or an inline one; the run is stored and returned.
+
+    A run whose estimated cost exceeds the server's budget is refused up front (422, with the
+    estimate); a run is stopped when its client disconnects or its time limit passes (408)."""
+    budget = getattr(request.app.state, "budget", WEB_BUDGET)
+
+    def work() -> dict[str, Any]:
+        with budget_in_force(budget):
+            return _create_run(body, request)
+
+    return await run_until_done(work, Cancellation(budget.max_seconds), request.is_disconnected)
+
+
+def _create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     db = request.app.state.db
     scenario = (find_scenario(body.scenario_name, db).scenario if body.scenario_name is not None
                 else load_scenario_dict(body.scenario, json_types=True))

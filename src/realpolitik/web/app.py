@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from realpolitik import __version__
+from realpolitik.budget import WEB_BUDGET, Budget
 from realpolitik.store import open_store
 from realpolitik.web import api_ledger, api_meta, api_runs, api_scenarios, pages
 from realpolitik.web.bodies import StrictBodies
@@ -22,13 +23,16 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 
 def create_app(db: str | None = None, token: str | None = None,
-               max_request_bytes: int = MAX_REQUEST_BYTES, allowed_hosts: list[str] | None = None) -> FastAPI:
+               max_request_bytes: int = MAX_REQUEST_BYTES, allowed_hosts: list[str] | None = None,
+               budget: Budget = WEB_BUDGET) -> FastAPI:
     """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`), opened now.
 
     With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``), and
     the schema says so. Request bodies larger than ``max_request_bytes`` are refused with
     413. With ``allowed_hosts``, requests naming any other host are refused with 400, so a
-    web page cannot reach a loopback server by pointing its own domain at 127.0.0.1.
+    web page cannot reach a loopback server by pointing its own domain at 127.0.0.1. A run
+    whose estimated memory or time exceeds ``budget`` is refused up front; one that runs past
+    its time limit, or whose client disconnects, is stopped (see :mod:`realpolitik.budget`).
     """
     app = FastAPI(
         title="realpolitik workbench",
@@ -40,6 +44,7 @@ def create_app(db: str | None = None, token: str | None = None,
     )
     app.state.db = open_store(db)
     app.state.max_request_bytes = max_request_bytes
+    app.state.budget = budget
     app.state.token_required = token is not None
     # Models run a few at a time: CPU-bound threads beyond the cores only slow every request down.
     app.state.model_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from realpolitik.budget import BudgetExceeded, RunCancelled
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.scenario import ScenarioError
 from realpolitik.store import RunNotFound, ScenarioNotFound, StoreError
@@ -30,6 +31,8 @@ from realpolitik.web.uploads import UnsupportedUpload
 STATUS = {
     ScenarioError: 422,
     ForecastRequestError: 422,
+    BudgetExceeded: 422,
+    RunCancelled: 408,
     UnsupportedUpload: 415,
     RunNotFound: 404,
     ScenarioNotFound: 404,
@@ -43,6 +46,7 @@ MEANINGS = {
          "1e999), an upload that is not a well-formed multipart form, or a Host this server does not answer.",
     401: "The server has a token and the request did not carry it.",
     404: "No such run or scenario.",
+    408: "The run was stopped: it ran past the server's time limit (realpolitik serve --time-limit).",
     409: "A built-in scenario cannot be changed or deleted.",
     413: "The request body is larger than the server accepts (max_request_bytes in /api/meta).",
     415: "The body is not of the media type the operation takes, is JSON in a charset other than UTF-8, or is an "

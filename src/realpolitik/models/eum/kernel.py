@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from realpolitik.budget import checkpoint
 from realpolitik.models.eum.options import EUMOptions
 from realpolitik.models.eum.votes import (
     arrange,
@@ -390,6 +391,7 @@ def run_eum(
     exponents, kinds, partners = [], [], []
     current = position
     for _ in range(options.rounds):
+        checkpoint()  # a cancelled run stops here (see realpolitik.budget)
         if not active.any():
             break
         moving = np.flatnonzero(active)

@@ -80,6 +80,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from realpolitik.budget import checkpoint
 from realpolitik.models.exchange.options import PRESETS, ExchangeOptions
 from realpolitik.models.exchange.trades import POSITION_TOLERANCE, WORKING_SCALE, exchange_round, expected_outcomes
 
@@ -159,6 +160,7 @@ def run_exchange(
     coin = random.Random(options.seed)
     trajectory, votes, outcomes, exchanges, ties = [working], [], [expected_outcomes(working, weight)], [], []
     for number in range(1, options.rounds + 1):
+        checkpoint()  # a cancelled run stops here (see realpolitik.budget)
         start = trajectory[-1]
         voting, made, tie_count = exchange_round(start, salience, weight, taking_part, options, coin)
         votes.append(voting)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from realpolitik.models.runs import ActorMove, TableRun, table_histories, table_run
-from realpolitik.models.smp.kernel import SMPOptions, run_smp
-from realpolitik.scenario import TableArrays
+from realpolitik.models.smp.kernel import SMPOptions, accommodation_matrix, run_smp
+from realpolitik.scenario import Problem, ScenarioError, TableArrays
 
 
 def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
@@ -36,7 +36,8 @@ def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
         histories = table_histories(table, position[None], [[[] for _ in table.issues]], "converged")
         return _run(table, histories, True)
     result = run_smp(position[active], salience[active], capability[active], options,
-                     scale=(table.scale_min, table.scale_max))
+                     scale=(table.scale_min, table.scale_max),
+                     accommodation=_accommodation([table.actors[n] for n in active], options))
     states = np.repeat(position[None], result.positions.shape[0], axis=0)
     states[:, active] = result.positions
     moves: list[list[list[ActorMove]]] = [[[] for _ in table.issues]]
@@ -54,6 +55,17 @@ def run_table(table: TableArrays, options: SMPOptions) -> TableRun:
         moves.append(this_turn)
     histories = table_histories(table, states, moves, result.stop_reason)
     return _run(table, histories, result.stop_reason == "converged")
+
+
+def _accommodation(actors: list[str], options: SMPOptions) -> np.ndarray | None:
+    """KTAB's ideal-accommodation matrix over the actors that have a say, from the options'
+    ideal adjustments (None: ideals follow positions). An adjustment that involves an actor
+    with no say (no salience or no capability) is refused: the model cannot follow it."""
+    try:
+        return accommodation_matrix(actors, options.ideal_adjustment)
+    except ValueError as error:
+        raise ScenarioError([Problem(f"SMP option ideal_adjustment: {error} (an actor with some "
+                                     "salience and capability)", field="ideal_adjustment")]) from None
 
 
 def _run(table: TableArrays, histories, stopped: bool) -> TableRun:

@@ -54,6 +54,8 @@ from typing import ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from realpolitik.budget import checkpoint
+
 from .bargain import (
     BARGAIN_INTERPOLATIONS,
     BARGAIN_MODELS,
@@ -449,6 +451,7 @@ def run_smp(
     turns: list[SMPTurn] = []
     stop_reason = "max-iterations"
     for iteration in range(1, options.max_iterations + 1):
+        checkpoint()  # a cancelled run stops here (see realpolitik.budget)
         turn = iteration - 1
         probability, gain = initiator_estimates(
             assessment.utilities, weight, salience_total, options.voting_rule, options.third_party_commit
