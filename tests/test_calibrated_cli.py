@@ -86,6 +86,7 @@ def test_a_calibration_fitted_on_ones_own_cases_drives_the_forecast(cli, tmp_pat
     assert forecast.exit_code == 0, forecast.output
     for issue in json.loads(forecast.stdout)["issues"]:
         assert "resolved issues in the DEU III layout: 24 issues in 8 dossiers" in issue["calibrated"]["fitted_on"]
+        assert not any("EU legislation" in note for note in issue["calibrated"]["notes"])
 
 
 @pytest.mark.parametrize("content, message", [

@@ -29,8 +29,8 @@ from realpolitik.io.deu3 import Deu3Dataset
 CALIBRATED_MODELS = ("compromise", "median", "nash", "eum")
 #: The fewest usable issues a calibration is fitted on.
 MINIMUM_ISSUES = 20
-#: Date columns of the DEU III release (introduction, final act: dd-mm-yy), read when present.
-DATE_COLUMNS = ("intro", "finact")
+#: The DEU III release's date of the final act (dd-mm-yy), read when present.
+FINAL_ACT_COLUMN = "finact"
 
 
 class CalibrationDataError(ValueError):
@@ -88,7 +88,7 @@ def decision_years(path: str) -> tuple[int, int] | None:
     try:
         rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8")), delimiter="\t"))
         header = [name.strip().strip('"').lower() for name in rows[0]]
-        column = header.index(DATE_COLUMNS[1])
+        column = header.index(FINAL_ACT_COLUMN)
     except (OSError, UnicodeDecodeError, ValueError, IndexError):
         return None
     years = []
@@ -124,13 +124,14 @@ def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MO
             raise CalibrationDataError(f"{dataset.path}: cannot fit a calibration for model '{model}': {error}") from None
         fitted[model] = {**calibration.to_dict(), "out_of_sample": scores}
     years = decision_years(dataset.path)
+    release = Path(dataset.path).name == "deu3.tsv"
     return {
         "format": "realpolitik-calibration/1",
         "fitted_on": {
             "data": Path(dataset.path).name,
             "description": "DEU III: EU legislative issues (Arregui & Perarnaud 2021, doi:10.34810/data53)"
-                           if Path(dataset.path).name == "deu3.tsv" else "resolved issues in the DEU III layout",
-            "kind": "EU legislation",
+                           if release else "resolved issues in the DEU III layout",
+            "kind": "EU legislation" if release else None,
             "issues": len(issues),
             "dossiers": len(dataset.dossiers),
             "decided": list(years) if years else None,

@@ -30,8 +30,10 @@ from realpolitik.scenario import Issue, Scenario
 
 def transfer_note(calibration: CalibrationFile) -> str:
     """Why the calibration may not hold here, and where it comes from."""
-    fitted = calibration.fitted_on
-    kind = fitted.get("kind", "other negotiations")
+    kind = calibration.fitted_on.get("kind")
+    if not kind:
+        return (f"calibration fitted on {calibration.summary}; its intervals hold as promised on those cases, out "
+                "of sample, and are a guide, not a guarantee, for negotiations unlike them")
     return (f"calibration borrowed from {kind} ({calibration.summary}); its intervals hold as promised there, "
             f"out of sample, and are a guide, not a guarantee, for a negotiation that is not {kind}")
 
