@@ -23,9 +23,14 @@ Scores per model, over the usable issues (errors ``|forecast - outcome|`` on the
 0..100 scale): mean absolute error, median absolute error, the share of issues
 within 10 points (``|error| <= 10``) and the number of issues, overall, by
 legislative procedure (COD, CNS) and by Council voting rule (QMV, unanimity, ...).
+Every model is also scored as a probabilistic forecast (CRPS, log score, interval
+coverage and width, PIT histogram, dossier bootstrap against the compromise model):
+:mod:`realpolitik.analysis.backtest_scores`.
 
 Fitted models (:mod:`realpolitik.analysis.fitted`) are scored leave-one-dossier-out:
-each dossier's forecasts come from a fit on the other dossiers alone.
+each dossier's forecasts come from a fit on the other dossiers alone. So is
+``calibrated``, the median of the calibrated forecast of the compromise model
+(:mod:`realpolitik.analysis.calibrated`).
 """
 
 from __future__ import annotations
