@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from realpolitik.models import compromise, eum, exchange, median, nash, smp, veto
 from realpolitik.models.runs import History, IssueRun, NoOptions, TableRun
 from realpolitik.models.stability import CYCLE, Stability
+from realpolitik.models.table_batch import TableBatch, TableBatchRun
 from realpolitik.scenario import Scenario, TableArrays
 
 
@@ -26,7 +27,8 @@ class ModelSpec:
     """What the forecast layer needs to know about a model.
 
     One-issue models give ``run_issue`` (batched over draws); models that span issues
-    give ``run_table`` instead.
+    give ``run_table`` instead, and ``run_tables`` where they run a batch of tables at once
+    (:mod:`realpolitik.models.table_batch`).
     """
 
     name: str
@@ -36,6 +38,7 @@ class ModelSpec:
     presets: dict[str, BaseModel]
     run_issue: Callable[..., IssueRun] | None = None
     run_table: Callable[[TableArrays, BaseModel], TableRun] | None = None
+    run_tables: Callable[[TableBatch, BaseModel], TableBatchRun] | None = None
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -53,7 +56,7 @@ MODELS: dict[str, ModelSpec] = {
                   eum.PRESETS, eum.run_issue),
         ModelSpec("smp", "Spatial Model of Politics (KTAB)",
                   "KAPSARC Toolkit for Behavioral Analysis (KTAB), Wise et al. (2015-2017)", smp.SMPOptions,
-                  smp.PRESETS, run_table=smp.run_table),
+                  smp.PRESETS, run_table=smp.run_table, run_tables=smp.run_tables),
         ModelSpec("exchange", "Exchange model (equal gain)",
                   "Stokman & Van Oosten (1994), in European Community Decision Making",
                   exchange.ExchangeOptions, exchange.PRESETS, run_table=exchange.run_table),

@@ -45,7 +45,8 @@ from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Threshold, parse_threshold
 from realpolitik.choices import DEFAULT_DRAWS
 from realpolitik.forecast import MODELS, resolve_options
-from realpolitik.scenario import Issue, Scenario, TableArrays, Uncertainty
+from realpolitik.models.table_batch import TableBatch, draw_by_draw
+from realpolitik.scenario import Issue, Scenario, Uncertainty
 
 #: Largest draw count accepted (a million draws of a 13-actor EUM scenario take minutes).
 MAX_DRAWS = 1_000_000
@@ -175,23 +176,34 @@ class ValueTable:
                 rows[:, columns.capability], options).forecast
         return result
 
-    def table_forecasts(self, values: np.ndarray, model: str, options: BaseModel) -> np.ndarray:
-        """Forecasts ``(B, K)`` of a model that spans issues, one run of the whole table per row."""
+    def table_batch(self, values: np.ndarray) -> TableBatch:
+        """The rows of ``values (B, F)`` as a batch of whole tables (for models that span issues)."""
         actors = [actor for actor, attribute, issue in self.labels if attribute == "capability" and issue is None]
         index_of = {name: n for n, name in enumerate(actors)}
-        shape = (len(actors), len(self.issues))
+        shape = (values.shape[0], len(actors), len(self.issues))
+        position, salience, capability = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
+        for k, columns in enumerate(self.issues):
+            rows = [index_of[name] for name in columns.actors]
+            position[:, rows, k] = values[:, columns.position]
+            salience[:, rows, k] = values[:, columns.salience] / 100.0
+            capability[:, rows, k] = values[:, columns.capability]
+        return TableBatch(actors, [c.issue.name for c in self.issues], position, salience, capability,
+                          np.array([c.issue.scale_min for c in self.issues]),
+                          np.array([c.issue.scale_max for c in self.issues]))
+
+    def table_forecasts(self, values: np.ndarray, model: str, options: BaseModel) -> np.ndarray:
+        """Forecasts ``(B, K)`` of a model that spans issues: the rows as batches of whole tables
+        (``run_tables``, at most ``BATCH_ELEMENTS / N³`` at once), or one run per row for a model
+        without a batched path."""
+        spec = MODELS[model]
+        actors = sum(1 for _, attribute, issue in self.labels if attribute == "capability" and issue is None)
+        batch = max(1, BATCH_ELEMENTS // max(1, actors) ** 3)
         result = np.empty((values.shape[0], len(self.issues)))
-        for row_number, row in enumerate(values):
-            position, salience, capability = np.full(shape, np.nan), np.zeros(shape), np.zeros(shape)
-            for k, columns in enumerate(self.issues):
-                rows = [index_of[name] for name in columns.actors]
-                position[rows, k] = row[columns.position]
-                salience[rows, k] = row[columns.salience] / 100.0
-                capability[rows, k] = row[columns.capability]
-            table = TableArrays(actors, [c.issue.name for c in self.issues], position, salience, capability,
-                                np.array([c.issue.scale_min for c in self.issues]),
-                                np.array([c.issue.scale_max for c in self.issues]))
-            result[row_number] = MODELS[model].run_table(table, options).forecast
+        for start in range(0, values.shape[0], batch):
+            tables = self.table_batch(values[start:start + batch])
+            run = (spec.run_tables(tables, options) if spec.run_tables is not None
+                   else draw_by_draw(tables, spec.run_table, options))
+            result[start:start + batch] = run.forecast
         return result
 
     def forecasts(self, values: np.ndarray, model: str, options: BaseModel) -> np.ndarray:

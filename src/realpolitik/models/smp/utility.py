@@ -52,12 +52,13 @@ def weighted_distance(ideal: np.ndarray, position: np.ndarray, salience: np.ndar
     """Salience-weighted distance ``d[i, m]`` from actor ``i``'s ideal to point ``m``.
 
     ``ideal``: ``(N, D)``; ``position``: ``(M, D)``; ``salience``: ``(N, D)``
-    with a positive sum of squares per actor. Returns ``(N, M)``.
+    with a positive sum of squares per actor. Returns ``(N, M)``; with leading draw
+    axes ``(..., N, D)`` and ``(..., M, D)``, ``(..., N, M)``.
     """
-    difference = (ideal[:, None, :] - position[None, :, :]) * salience[:, None, :]
+    difference = (ideal[..., :, None, :] - position[..., None, :, :]) * salience[..., :, None, :]
     squared = (difference * difference).sum(axis=-1)
     salience_squared = (salience * salience).sum(axis=-1)
-    return np.sqrt(squared / salience_squared[:, None])
+    return np.sqrt(squared / salience_squared[..., :, None])
 
 
 def pointwise_distance(ideal: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray:
@@ -91,11 +92,13 @@ def risk_attitudes(probability: np.ndarray, big_r_range: BigRRange) -> np.ndarra
 
 
 def estimated_risk(risk: np.ndarray, big_r_adjust: BigRAdjust) -> np.ndarray:
-    """``r[h, i]``: actor ``h``'s estimate of actor ``i``'s risk attitude (``estNRA``)."""
-    own = risk[:, None]
-    other = risk[None, :]
+    """``r[h, i]``: actor ``h``'s estimate of actor ``i``'s risk attitude (``estNRA``); ``risk``
+    ``(N,)`` or ``(..., N)``, one row per draw."""
+    own = risk[..., :, None]
+    other = risk[..., None, :]
+    square = risk.shape + risk.shape[-1:]
     if big_r_adjust == "Full":
-        return np.broadcast_to(other, (risk.size, risk.size)).copy()
+        return np.broadcast_to(other, square).copy()
     if big_r_adjust == "TwoThirds":
         return (own + (2.0 * other)) / 3.0
     if big_r_adjust == "Half":
@@ -103,5 +106,5 @@ def estimated_risk(risk: np.ndarray, big_r_adjust: BigRAdjust) -> np.ndarray:
     if big_r_adjust == "OneThird":
         return ((2.0 * own) + other) / 3.0
     if big_r_adjust == "No":
-        return np.broadcast_to(own, (risk.size, risk.size)).copy()
+        return np.broadcast_to(own, square).copy()
     raise ValueError(f"unknown big-R adjustment {big_r_adjust!r}")

@@ -95,11 +95,12 @@ def vote(rule: VotingRule, weight, utility_for, utility_against) -> np.ndarray:
 def coalition_strengths(rule: VotingRule, weight: np.ndarray, utility: np.ndarray) -> np.ndarray:
     """Strength ``S[i:j]`` of the coalition for option ``i`` against ``j``.
 
-    ``weight``: ``(N,)`` voting weights; ``utility``: ``(..., N, M)``, the
-    utility to voter ``k`` of option ``m``. Returns ``(..., M, M)``.
+    ``weight``: ``(N,)`` voting weights, or ``(..., N)`` one row per problem; ``utility``:
+    ``(..., N, M)``, the utility to voter ``k`` of option ``m``. Returns ``(..., M, M)``.
     """
     utility = np.asarray(utility, dtype=float)
-    votes = vote(rule, weight[:, None, None], utility[..., :, :, None], utility[..., :, None, :])  # (..., N, M, M)
+    weight = np.asarray(weight, dtype=float)
+    votes = vote(rule, weight[..., :, None, None], utility[..., :, :, None], utility[..., :, None, :])  # (..., N, M, M)
     support = np.where(votes > 0, votes, 0.0).sum(axis=-3)
     opposition = np.where(votes < 0, -votes, 0.0).sum(axis=-3)
     options = utility.shape[-1]
