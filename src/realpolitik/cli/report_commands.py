@@ -31,6 +31,11 @@ def report(
     if png is not None and png.exists() and not png.is_dir():
         raise UsageError(f"{png} exists and is not a folder")
     stored = get_run(run_id, db)
+    from realpolitik.report.analysis_report import ANALYSIS_KINDS
+
+    if png is not None and stored.kind in ANALYSIS_KINDS:
+        raise UsageError(f"run {run_id} is a {stored.kind} run: its charts are in the HTML report (--html FILE); "
+                         "PNG files are drawn for forecast runs")
     if html is not None:
         from realpolitik.report.html import write_html_report
 

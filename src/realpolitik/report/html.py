@@ -106,14 +106,22 @@ def _inputs(scenario: Scenario) -> str:
 
 
 def html_report(stored: StoredRun, db: str | None = None) -> str:
-    """The report of a stored forecast (or timeline) run as one HTML document, with the ledger's
-    entries on its scenario from the store ``db``."""
+    """The report of a stored run as one HTML document: a forecast (or timeline) with the ledger's
+    entries on its scenario from the store ``db``; a simulate, levers or backtest run from its
+    stored result (:mod:`realpolitik.report.analysis_report`)."""
+    from realpolitik.report.analysis_report import ANALYSIS_KINDS, analysis_body
     from realpolitik.report.track_sections import ledger_section, timeline_section
     from realpolitik.store import list_questions
 
+    if stored.kind in ANALYSIS_KINDS:
+        figures: dict[str, Any] = {}
+        scenario = run_scenario(stored) if stored.scenario is not None else None
+        title = (scenario.title or scenario.name) if scenario is not None else "DEU III backtest"
+        body = analysis_body(stored, title, figures) + (_inputs(scenario) if scenario else "") + _provenance(stored)
+        return _page(stored, title, body, figures)
     scenario = run_scenario(stored)
     ledger = ledger_section(list_questions(db, scenario=scenario.name))
-    figures: dict[str, Any] = {}
+    figures = {}
     title = scenario.title or scenario.name
     if stored.kind == "timeline":
         body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · timeline · "
