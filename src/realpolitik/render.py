@@ -10,7 +10,7 @@ from rich.markup import escape
 from realpolitik.terminal import PlainTable
 
 from realpolitik import calibrated_text
-from realpolitik.forecast import MODELS, Forecast, IssueStability
+from realpolitik.forecast import MODELS, Forecast, IssueForecast, IssueStability
 from realpolitik.scenario import Issue, Scenario
 
 
@@ -117,6 +117,7 @@ def print_comparison(console: Console, scenario: Scenario, forecasts: list[Forec
             table.add_row(forecast.model, f"{value:.1f}", anchor,
                           calibrated_text.median_and_intervals(calibrated.to_dict()) if calibrated else "")
         console.print(table)
+        _print_unsettled(console, [(forecast.model, forecast.issues[index]) for forecast in forecasts])
     console.print()
     console.print("[bold]models[/]")
     for forecast in forecasts:
@@ -126,6 +127,13 @@ def print_comparison(console: Console, scenario: Scenario, forecasts: list[Forec
         console.print("  [dim]nash returns the status quo where no outcome leaves every actor better off "
                       "than it[/]", highlight=False)
     _print_calibration_notes(console, forecasts)
+
+
+def _print_unsettled(console: Console, items: list[tuple[str, IssueForecast]]) -> None:
+    """A line per model whose trajectory cycles or was still moving: its forecast is no fixed point."""
+    for model, item in items:
+        if item.stability is not None and item.stability.status != "converged":
+            console.print(f"[dim]  {model}: {escape(stability_words(item.stability))}[/]", highlight=False)
 
 
 def print_outlook(console: Console, scenario: Scenario, outlook: list[dict]) -> None:
