@@ -21,21 +21,13 @@ from typing import Any
 
 from realpolitik import calibrated_text
 from realpolitik.report.figures import _base_layout, _plain, tornado_figure
+from realpolitik.report.html import html_table
 from realpolitik.store import StoredRun
 
 #: The run kinds this module reports.
 ANALYSIS_KINDS = ("simulate", "levers", "backtest")
 #: Levers listed per issue (all are in the stored run: ``realpolitik runs show``).
 LISTED_LEVERS = 10
-
-
-def _table(header: list[str], rows: list[list[Any]], numeric: frozenset[int] = frozenset()) -> str:
-    head = "".join(f'<th class="number">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
-                   for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(f'<td class="number">{escape(str(cell))}</td>' if i in numeric
-                                    else f"<td>{escape(str(cell))}</td>" for i, cell in enumerate(row)) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _value(value: float | None) -> str:
@@ -74,13 +66,13 @@ def _simulation_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
         key = f"simulation-{index}"
         figures[key] = _histogram_figure(item)
         bands = [[f"{level}%", _band(bounds)] for level, bounds in item["intervals"].items()]
-        summary = _table(["", ""], [["point forecast", _value(item["point_forecast"])],
+        summary = html_table(["", ""], [["point forecast", _value(item["point_forecast"])],
                                     ["median of the draws", _value(item["median"])], *bands]
                          + ([["P(agreement)", _share(item["agreement"]["probability"])]] if item.get("agreement")
                             else []))
-        events = _table(["event", "probability"], [[text, _share(share)] for text, share in item["thresholds"].items()],
+        events = html_table(["event", "probability"], [[text, _share(share)] for text, share in item["thresholds"].items()],
                         frozenset({1})) if item["thresholds"] else ""
-        anchors = _table(["nearest anchor", "share of draws"],
+        anchors = html_table(["nearest anchor", "share of draws"],
                          [[point, _share(share)] for point, share in item["anchors"].items()], frozenset({1})) \
             if item["anchors"] else ""
         calibrated = ""
@@ -113,16 +105,16 @@ def _levers_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
                      f'<p>baseline forecast {_value(item["baseline"])}</p>'
                      f'<p class="forecast-sentence">{escape(item["sentence"])}</p>'
                      + (f'<div class="chart" id="{key}"></div>' if levers else "")
-                     + _table(["actor", "attribute", "now", "step down → forecast", "step up → forecast", "swing"],
+                     + html_table(["actor", "attribute", "now", "step down → forecast", "step up → forecast", "swing"],
                               rows, frozenset({2, 3, 4, 5})) + listed + "</section>")
     shocks = result.get("shocks")
     if shocks:
-        changes = _table(["shock", "actor", "attribute", "issue", "before", "after"],
+        changes = html_table(["shock", "actor", "attribute", "issue", "before", "after"],
                          [[change["shock"], change["actor"], change["attribute"], change["issue"] or "every issue",
                            f"{change['before']:.4g}", f"{change['after']:.4g}"
                            + (" (clipped)" if change["clipped"] else "")] for change in shocks["changes"]],
                          frozenset({4, 5}))
-        moved = _table(["issue", "baseline", "shocked", "difference"],
+        moved = html_table(["issue", "baseline", "shocked", "difference"],
                        [[item["title"], _value(item["baseline"]), _value(item["shocked"]),
                          f"{item['difference']:+.1f}"] for item in shocks["issues"]], frozenset({1, 2, 3}))
         parts.append(f'<section class="card"><h2>What if</h2>{changes}{moved}</section>')
@@ -138,7 +130,7 @@ def _backtest_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
         "layout": {**_base_layout("Mean absolute error on the 0–100 outcome scale (lower is better)"),
                    "xaxis": {"title": {"text": "MAE"}, "gridcolor": "#eef0f3"}, "yaxis": {"automargin": True},
                    "showlegend": False}}
-    overall = _table(["model", "MAE", "median AE", "within 10", "n", "validation"],
+    overall = html_table(["model", "MAE", "median AE", "within 10", "n", "validation"],
                      [[model["model"], f"{model['mae']:.2f}", f"{model['median_ae']:.2f}", _share(model["within_10"]),
                        model["n"], model["validation"] or "in sample (nothing fitted)"] for model in models],
                      frozenset({1, 2, 3, 4}))
@@ -152,7 +144,7 @@ def _backtest_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
         rows = [[model["model"], *(f"{model[key][group]['mae']:.2f}" for group in groups)] for model in models]
         header = ["model", *(f"{group} (n={models[0][key][group]['n']})" for group in groups)]
         parts.append(f'<section class="card"><h2>{title}</h2>'
-                     f'{_table(header, rows, frozenset(range(1, len(header))))}</section>')
+                     f'{html_table(header, rows, frozenset(range(1, len(header))))}</section>')
     calibration = result.get("calibration")
     if calibration:
         levels = calibration["levels"]
@@ -161,7 +153,7 @@ def _backtest_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
         parts.append(f'<section class="card"><h2>Calibration</h2><p class="note">Share of outcomes inside each '
                      f'model\'s Monte Carlo intervals ({calibration["draws"]} draws, seed {calibration["seed"]}, '
                      "default input noise); a calibrated 80% interval holds about 80%.</p>"
-                     + _table(["model", *(f"{level}% interval" for level in levels)], rows,
+                     + html_table(["model", *(f"{level}% interval" for level in levels)], rows,
                               frozenset(range(1, len(levels) + 1))) + "</section>")
     return "".join(parts)
 

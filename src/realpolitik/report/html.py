@@ -23,7 +23,7 @@ from realpolitik.scenario import Scenario
 from realpolitik.store import StoredRun
 
 
-def _table(header: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
+def html_table(header: list[str], rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:
     head = "".join(f'<th class="number">{escape(h)}</th>' if i in numeric else f"<th>{escape(h)}</th>"
                    for i, h in enumerate(header))
     body = "".join("<tr>" + "".join(f'<td class="number">{escape(str(cell))}</td>' if i in numeric
@@ -43,7 +43,7 @@ def _provenance(stored: StoredRun) -> str:
             ["models", ", ".join(stored.models)], ["preset", stored.preset or "–"],
             ["seed", "none (deterministic)" if stored.seed is None else stored.seed]]
     options = escape(json.dumps({"options": stored.options, "parameters": stored.parameters}, indent=2))
-    return (f'<section class="card"><h2>Provenance</h2>{_table(["", ""], rows)}'
+    return (f'<section class="card"><h2>Provenance</h2>{html_table(["", ""], rows)}'
             f"<details><summary>options and parameters</summary><pre>{options}</pre></details>"
             f'<p class="note">Run it again with <code>realpolitik runs rerun {stored.id}</code>.</p></section>')
 
@@ -67,7 +67,7 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
     anchors = " · ".join(f"{escape(point)} {escape(label)}" for point, label in view["anchors"].items())
     interval = escape(view["interval_note"] or "")
     status_quo = f" · status quo {view['status_quo']:g}" if view["status_quo"] is not None else ""
-    comparison = _table(["model", "forecast", "nearest anchor"],
+    comparison = html_table(["model", "forecast", "nearest anchor"],
                         [[row["model_title"], _number(row["forecast"]), row["forecast_anchor"]]
                          for row in view["comparison"]], numeric={1})
     charts = (f'<div class="charts"><div class="chart" id="{key}-trajectory"></div>'
@@ -76,7 +76,7 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
         figures[f"{key}-tornado"] = view["tornado"]
         charts += f'<div class="chart" id="{key}-tornado"></div>'
     tornado_note = f'<p class="note">{escape(view["tornado_note"])}</p>' if view["tornado_note"] else ""
-    moves = _table(["round", "actor", "kind", "with", "to"],
+    moves = html_table(["round", "actor", "kind", "with", "to"],
                    [[move["round"], move["actor"], move["kind"], move["with"] or "", _number(move["to"])]
                     for move in view["moves"]], numeric={0, 4})
     return (f'<section class="card"><h2>{escape(view["title"])}</h2><p class="scale">{anchors}{status_quo}</p>'
@@ -95,13 +95,13 @@ def _inputs(scenario: Scenario) -> str:
     rows = [[actor.title or actor.name, f"{actor.capability:g}"]
             + [f"{actor.stances[name].position:g} / {actor.stances[name].salience:g}" if name in actor.stances
                else "–" for name in issues] for actor in scenario.actors]
-    scales = _table(["issue", "scale", "status quo", "anchors"],
+    scales = html_table(["issue", "scale", "status quo", "anchors"],
                     [[issue.label, f"{issue.scale_min:g}–{issue.scale_max:g}",
                       "–" if issue.status_quo is None else f"{issue.status_quo:g}",
                       "; ".join(f"{point:g} {label}" for point, label in sorted(issue.anchors.items()))]
                      for issue in scenario.issues])
     sources = "".join(f"<li>{escape(source)}</li>" for source in scenario.sources)
-    return (f'<section class="card"><h2>Inputs</h2><h3>Stakeholder table</h3>{_table(header, rows)}'
+    return (f'<section class="card"><h2>Inputs</h2><h3>Stakeholder table</h3>{html_table(header, rows)}'
             f"<h3>Issues</h3>{scales}" + (f"<h3>Sources</h3><ul>{sources}</ul>" if sources else "") + "</section>")
 
 
