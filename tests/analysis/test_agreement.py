@@ -60,3 +60,30 @@ def test_wilson_interval_matches_hand_computed_values():
     # 50 of 100: 0.5 ± 1.96 * sqrt(0.25/100 + 1.96²/40000) / (1 + 1.96²/100) = 0.4038 .. 0.5962.
     low, high = wilson_interval(0.5, 100)
     assert abs(low - 0.4038) < 1e-4 and abs(high - 0.5962) < 1e-4
+
+
+def test_winset_of_veto_players_on_one_side_and_on_both_sides():
+    from realpolitik.analysis.outlook import winset
+
+    # Reversion 0, ideals 20 and 70: [0, 40] (reflection of 0 through the nearer ideal, 20).
+    assert winset([20.0, 70.0], 0.0) == (0.0, 40.0)
+    # Reversion 50, ideals 20 and 80 on both sides: only 50 itself.
+    assert winset([20.0, 80.0], 50.0) == (50.0, 50.0)
+
+
+def test_outlook_says_how_far_a_refusing_veto_player_must_move():
+    from realpolitik.analysis.outlook import issue_outlook
+
+    # Settlement 75, reversion 20; Russia at 20 refuses, Ukraine at 75 accepts: Russia would accept 75 from the
+    # midpoint (20 + 75) / 2 = 47.5 on. The draws found no deal.
+    document = {"issue": "ceasefire", "scale": [0, 100], "anchors": {}, "forecast": 75.0, "status_quo": 20.0,
+                "rounds": [{"positions": {"Russia": 20.0, "Ukraine": 75.0, "USA": 80.0}}],
+                "agreement": {"probability": 0.0, "draws": 200, "reversion": 20.0, "veto_players": ["Russia", "Ukraine"],
+                              "refusal_share": {"Russia": 1.0, "Ukraine": 0.0}, "outcome_median": 20.0,
+                              "agreed_settlement_median": None}}
+    outlook = issue_outlook(document, {"eum": document}, "eum", None)
+    assert outlook.most_likely == 20.0 and outlook.agreement_probability == 0.0
+    text = " ".join(outlook.sentences)
+    assert "the veto players accept only 20" in text
+    assert "Russia from 20 to at least 48" in text
+    assert "Russia (100%)" in text and "Ukraine (" not in text

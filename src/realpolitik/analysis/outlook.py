@@ -13,7 +13,9 @@ Per issue, from the run's stored analyses:
   dynamic model cycling or still moving at its round limit, the weighted median
   following one pivotal actor);
 * **how fragile**: the stability of the run's own trajectory;
-* **the strongest lever**: the single step change that moves the run's forecast most
+* **who could change it**: the settlements every veto player accepts now (their
+  winset), how far each veto player who refuses the model's settlement would have to
+  move to accept it, and the single step change that moves the run's forecast most
   (:mod:`realpolitik.analysis.levers`).
 
 The sentences are built here from numbers computed once, when the run is made; the
@@ -122,6 +124,9 @@ def issue_outlook(issue_document: dict[str, Any], by_model: dict[str, dict[str, 
             f"the reversion point {_value(issue_document, agreement['reversion'])} holds.")
         if blockers:
             sentences.append("Veto players refusing the settlement, share of draws: " + ", ".join(blockers) + ".")
+        consent = _consent_sentence(issue_document, agreement["veto_players"], agreement["reversion"])
+        if consent:
+            sentences.append(consent)
     else:
         most_likely = issue_document["forecast"]
         probability = None
@@ -146,6 +151,38 @@ def issue_outlook(issue_document: dict[str, Any], by_model: dict[str, dict[str, 
         sentences.append(lever_sentence)
     return IssueOutlook(issue_document["issue"], issue_document.get("title") or issue_document["issue"],
                         float(most_likely), _value(issue_document, most_likely), probability, settlements, sentences)
+
+
+def winset(ideals: list[float], reversion: float) -> tuple[float, float]:
+    """The unanimity winset of veto players at ``ideals`` against ``reversion`` on one issue:
+    the intersection of the intervals ``|y - x_v| <= |q - x_v|`` (Tsebelis 2002); it always holds q."""
+    low = max(x - abs(reversion - x) for x in ideals)
+    high = min(x + abs(reversion - x) for x in ideals)
+    return low, high
+
+
+def _consent_sentence(issue_document: dict[str, Any], veto_players: list[str], reversion: float) -> str | None:
+    """Who could change it: which settlements every veto player accepts now, and how far each
+    veto player who refuses the model's settlement ``y`` would have to move to accept it (to the
+    midpoint of ``q`` and ``y``, holding ``y`` fixed)."""
+    ideals = issue_document["rounds"][0]["positions"]
+    settlement = issue_document["forecast"]
+    if any(name not in ideals for name in veto_players):
+        return None
+    low, high = winset([ideals[name] for name in veto_players], reversion)
+    accepted = (f"the veto players accept only {_value(issue_document, reversion)}" if high - low < 1e-9 else
+                f"the veto players accept settlements from {low:.0f} to {high:.0f}")
+    midpoint = (settlement + reversion) / 2
+    needed = []
+    for name in veto_players:
+        ideal = ideals[name]
+        if abs(settlement - ideal) > abs(reversion - ideal) + 1e-9:
+            side = "at least" if settlement > reversion else "at most"
+            needed.append(f"{name} from {ideal:g} to {side} {midpoint:.0f}")
+    if not needed:
+        return f"Who could change it: {accepted}."
+    return (f"Who could change it: {accepted}; a deal at {settlement:.0f} needs " + " and ".join(needed)
+            + " (halfway between the reversion point and the settlement).")
 
 
 def wilson_interval(share: float, draws: int, z: float = 1.96) -> tuple[float, float]:
