@@ -6,12 +6,11 @@ import csv
 import io
 
 from rich.console import Console
-from rich.markup import escape
-from realpolitik.terminal import PlainTable
 
 from realpolitik import calibrated_text
 from realpolitik.forecast import MODELS, Forecast, IssueForecast, IssueStability
 from realpolitik.scenario import Issue, Scenario
+from realpolitik.terminal import PlainTable, escape
 
 
 def with_anchor(issue: Issue, value: float | None) -> str:

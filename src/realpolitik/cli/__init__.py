@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+
+from realpolitik.terminal import escape
 
 if TYPE_CHECKING:
     from realpolitik.scenario import Problem

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any, Callable, Literal
 
 import typer
-from rich.markup import escape
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
 from realpolitik.cli.scenario_commands import CalibrationOption
 from realpolitik.cli.store_commands import DbOption, store_errors_as_usage
 from realpolitik.report.track_sections import answer_text
-from realpolitik.terminal import PlainTable
+from realpolitik.terminal import PlainTable, escape
 
 ledger_app = typer.Typer(help="A ledger of dated forecasts: record, resolve, score and share them.",
                          no_args_is_help=True, rich_markup_mode=None)

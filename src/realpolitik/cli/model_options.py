@@ -28,7 +28,7 @@ def option_values(texts: list[str]) -> dict[str, Any]:
 
 def say_stated_options(source: str, stated: dict[str, Any], forecasts: list) -> None:
     """Say on standard error which options of each run came from the scenario file."""
-    from rich.markup import escape
+    from realpolitik.terminal import escape
 
     for forecast in forecasts:
         if forecast.model not in stated:

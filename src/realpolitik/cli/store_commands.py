@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal
 
 import typer
-from rich.markup import escape
 
 from realpolitik.cli import UsageError, app, console, emit_json, errors, guarded
-from realpolitik.terminal import PlainTable
+from realpolitik.terminal import PlainTable, escape
 
 if TYPE_CHECKING:
     from realpolitik.forecast import Forecast

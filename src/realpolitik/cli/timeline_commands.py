@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, guarded
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 from realpolitik.choices import MODEL_NAMES
+from realpolitik.terminal import escape
 
 
 def _cell(item) -> str:

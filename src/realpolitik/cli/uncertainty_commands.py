@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.markup import escape
 
 from realpolitik.choices import CONNECT_TIMEOUT_S, DEFAULT_DRAWS, MODEL_NAMES
 from realpolitik.cli import UsageError, app, console, emit_json, errors, fail, guarded
 from realpolitik.cli.model_options import MaxMemoryOption, apply_max_memory
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
-from realpolitik.terminal import PlainTable
+from realpolitik.terminal import PlainTable, escape
 
 if TYPE_CHECKING:
     from realpolitik.analysis.levers import IssueLevers, LeverAnalysis

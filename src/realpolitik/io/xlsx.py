@@ -36,6 +36,7 @@ from __future__ import annotations
 import difflib
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +181,7 @@ def _check_archive(path: Path, label: str) -> None:
                         tail = chunk[-16:]
     except ScenarioError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
         raise ScenarioError([Problem("cannot be opened (not an .xlsx workbook)", file=label)]) from None
 
 
@@ -193,6 +194,9 @@ def read_xlsx(path: Path) -> Scenario:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         reason = "not an .xlsx workbook" if not isinstance(error, OSError) else error.strerror
         raise ScenarioError([Problem(f"cannot be opened ({reason})", file=label)]) from None
+    except Exception as error:  # noqa: BLE001 - a damaged part: openpyxl and its XML parser raise many kinds
+        raise ScenarioError([Problem(f"cannot be read (damaged workbook: {type(error).__name__}: {error})",
+                                     file=label)]) from None
     problems: list[Problem] = []
     try:
         sheets = {sheet: _records(workbook, sheet, label, problems) for sheet in SHEETS}
