@@ -187,7 +187,7 @@ class Stance(_Strict):
     """An actor's position on one issue and how much it cares about it."""
 
     position: Annotated[float, _uncertain("On the issue's scale.")]
-    salience: Annotated[float, _uncertain("0..100.")]
+    salience: Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100}), _uncertain("0..100.")]
     position_sd: float | None = Field(None, ge=0, description="Standard deviation of the position (scale units).")
     salience_sd: float | None = Field(None, ge=0, description="Standard deviation of the salience (points).")
     position_rationale: str | None = None
@@ -202,7 +202,8 @@ class Stance(_Strict):
 class IssueCapability(_Strict):
     """A per-issue override of an actor's capability."""
 
-    value: Annotated[float, Field(json_schema_extra={"minimum": 0}), _uncertain("Capability on this issue, >= 0.")]
+    value: Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": MAX_CAPABILITY}),
+                     _uncertain("Capability on this issue, >= 0.")]
     capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the value.")
     rationale: str | None = None
 
@@ -217,7 +218,7 @@ class Actor(_Strict):
 
     name: str = Field(min_length=1)
     title: str | None = None
-    capability: Annotated[float, Field(json_schema_extra={"minimum": 0}),
+    capability: Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": MAX_CAPABILITY}),
                           _uncertain("Clout, >= 0; only ratios between actors matter.")]
     capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the capability.")
     capability_rationale: str | None = None
