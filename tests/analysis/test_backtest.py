@@ -83,7 +83,10 @@ def test_leave_one_group_out_never_trains_on_the_held_out_group():
 def _random_dataset(path: Path, reflected: set[str] = frozenset()) -> Path:
     """Twelve dossiers of three issues among eight actors; the same numbers every call, except that the
     outcomes of the ``reflected`` dossiers become 100 - outcome."""
-    rng = np.random.default_rng(7)
+    # A fit that lands on a corner (one model alone, the largest snap distance) for both the plain and
+    # the reflected data cannot be moved by other dossiers' outcomes; seeds 0, 1, 3 and 6 to 10 of 0..15 do
+    # that for the ensemble or the snapped compromise. This one does not.
+    rng = np.random.default_rng(13)
     rows = []
     for dossier in range(12):
         for issue in range(3):
