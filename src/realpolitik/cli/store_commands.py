@@ -58,11 +58,13 @@ def store_run(kind: str, scenario: Scenario | None, options: dict[str, Any], doc
     if no_store:
         return None
     from realpolitik.store import StoreError, database_url, record_run
-    from realpolitik.store.database import shown_url
+    from realpolitik.store.database import StoreAddressError, shown_url
 
     url = shown_url(database_url(db))
     try:
         run_id = record_run(kind, scenario, options, document, db=db, **fields)
+    except StoreAddressError:
+        raise
     except StoreError as error:
         errors.print(f"[bold yellow]warning:[/] the run was not stored: {escape(str(error))} (give another --db, "
                      "or --no-store to skip storing)", highlight=False, soft_wrap=True)

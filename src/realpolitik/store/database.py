@@ -23,6 +23,11 @@ class StoreError(Exception):
     """The store cannot be opened or written; the message says which database and why."""
 
 
+class StoreAddressError(StoreError):
+    """The store's URL names no database this tool can use: malformed, an unknown dialect, or a
+    driver that is not installed. Unlike a store that cannot be reached, it is the user's to fix."""
+
+
 def shown_url(url: str) -> str:
     """The URL as messages show it: any password replaced by ``***``."""
     from sqlalchemy.engine import make_url
@@ -103,7 +108,9 @@ def _open(url: str) -> sessionmaker[Session]:
             Base.metadata.create_all(engine)
         except SQLAlchemyError:
             Base.metadata.create_all(engine)
-    except (ArgumentError, SQLAlchemyError, OSError, ImportError) as error:
+    except (ArgumentError, ImportError) as error:
+        raise StoreAddressError(f"cannot open the run store {shown_url(url)}: {_reason(error)}") from None
+    except (SQLAlchemyError, OSError) as error:
         raise StoreError(f"cannot open the run store {shown_url(url)}: {_reason(error)}") from None
     return sessionmaker(engine, expire_on_commit=False)
 
