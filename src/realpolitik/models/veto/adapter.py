@@ -1,8 +1,8 @@
 """The veto-player model in the forecast layer, with the roles an issue declares.
 
 Veto players: the issue's ``veto_players``; an issue that declares none is decided by
-consensus, every participant a veto player (any party can walk away: the same set of
-acceptable outcomes as the Nash solution's, see :mod:`realpolitik.models.nash`).
+consensus, every participant a veto player (any party can walk away, as in the feasible
+set of the Nash solution, :mod:`realpolitik.models.nash`).
 Reversion point: the issue's ``reversion``, else its status quo. An issue with neither
 (it then declares no roles, which validation ensures) has no winset to speak of: no
 outcome is worse for everyone than no agreement, and the forecast is the target itself,
