@@ -169,3 +169,22 @@ def test_a_yes_no_word_where_a_number_belongs_is_refused(tmp_path):
     messages = problems_of(path)
     assert messages and all("row 10, actor 'SE', issue 'fish', field 'salience'" in message and "'on'" in message
                             for message in messages)
+
+
+# decide-exchange-model files.
+
+DECIDE = ("'#A'\t'A'\t'A'\n'#A'\t'B'\t'B'\n'#P'\t'x'\t'x'\n'#M'\t'x'\t0\n'#M'\t'x'\t100\n"
+          "'#D'\t'A'\t'x'\t10\tSALIENCE_A\t1\n'#D'\t'B'\t'x'\t60\tSALIENCE_B\t1\n")
+
+
+def test_decide_saliences_on_the_formats_0_to_1_are_read_and_said(tmp_path):
+    path = write(tmp_path, "table.txt", DECIDE.replace("SALIENCE_A", "1").replace("SALIENCE_B", "0"))
+    scenario = load_scenario(path)
+    assert [actor.stances["x"].salience for actor in scenario.actors] == [100.0, 0.0]
+    assert "saliences read on 0..1, the format's scale, and multiplied by 100" in scenario.inferences
+
+
+def test_decide_saliences_between_1_and_10_are_refused_as_ambiguous(tmp_path):
+    path = write(tmp_path, "table.txt", DECIDE.replace("SALIENCE_A", "0.5").replace("SALIENCE_B", "1.4"))
+    [message] = problems_of(path)
+    assert "the largest salience is 1.4" in message and "write them on 0..1, as decide-exchange-model does" in message

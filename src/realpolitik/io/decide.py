@@ -13,7 +13,9 @@ Conventions:
 * each issue's scale runs from the smallest to the largest of its ``#M`` values; a
   ``#M`` line with a meaning becomes a labelled anchor;
 * saliences are on 0..1 in the peer's files: when every salience in the file is at
-  most 1 they are read as fractions and multiplied by 100, otherwise read as 0..100;
+  most 1 they are read as fractions and multiplied by 100; larger ones are read as 0..100
+  only where that is plain, else refused (:mod:`realpolitik.io.salience_scale`); what was
+  read is kept in :attr:`Scenario.inferences`;
 * ``power`` is given per actor and issue: the actor's most common power (the first
   seen among equally common ones) becomes its ``capability``, and issues where it
   differs get a ``capability_by_issue`` override;
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from realpolitik.io.files import read_text
+from realpolitik.io.salience_scale import inferred_salience_factor
 from realpolitik.numbers import ascii_float
 from realpolitik.scenario import MAX_ACTORS, MAX_ISSUES, Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
@@ -149,11 +152,13 @@ def read_decide(path: str | Path) -> Scenario:
         reader.problem("has no actors ('#A' lines)", 1)
     if not issues:
         reader.problem("has no issues ('#P' lines)", 1)
-    data = _scenario_data(reader, path, actors, issues, bounds, stances)
+    inferences: list[str] = []
+    data = _scenario_data(reader, path, actors, issues, bounds, stances, inferences)
     if reader.problems:
         raise ScenarioError(reader.problems)
     return load_scenario_dict(data, Origin(file=reader.where, actor_rows={name: row for name, (row, _) in
-                                                                          actors.items()}))
+                                                                          actors.items()},
+                                           inferences=tuple(inferences)))
 
 
 def _actor_row(reader: _Reader, cells: list[str], row: int, actors: dict) -> None:
@@ -210,9 +215,26 @@ def _bounds(reader: _Reader, issues: dict[str, _IssueRows]) -> dict[str, tuple[f
     return bounds
 
 
+def _salience_factor(reader: _Reader, stances: list[_StanceRow], inferences: list[str]) -> float:
+    """The factor onto 0..100: the format's own 0..1 where every salience is at most 1, else the
+    scale :func:`inferred_salience_factor` infers (a problem where it cannot)."""
+    saliences = [stance.salience for stance in stances]
+    if not saliences:
+        return 1.0
+    if max(saliences) <= 1:
+        inferences.append("saliences read on 0..1, the format's scale, and multiplied by 100")
+        return 100.0
+    try:
+        return inferred_salience_factor(saliences, reader.where, inferences,
+                                        "write them on 0..1, as decide-exchange-model does")
+    except ScenarioError as error:
+        reader.problems.extend(error.problems)
+        return 1.0
+
+
 def _scenario_data(reader: _Reader, path: Path, actors: dict, issues: dict[str, _IssueRows],
-                   bounds: dict[str, tuple[float, float]], stances: list[_StanceRow]) -> dict:
-    fractions = all(stance.salience <= 1 for stance in stances)
+                   bounds: dict[str, tuple[float, float]], stances: list[_StanceRow], inferences: list[str]) -> dict:
+    factor = _salience_factor(reader, stances, inferences)
     by_actor: dict[str, dict[str, _StanceRow]] = {name: {} for name in actors}
     for stance in stances:
         known = True
@@ -229,7 +251,7 @@ def _scenario_data(reader: _Reader, path: Path, actors: dict, issues: dict[str, 
             reader.problem(f"duplicate stance (first on row {earlier.row})", stance.row, stance.actor, stance.issue,
                            "stance")
             continue
-        salience = stance.salience * 100 if fractions else stance.salience
+        salience = stance.salience * factor
         if salience > 100:
             reader.problem(f"salience {stance.salience:g} is above 100", stance.row, stance.actor, stance.issue,
                            "salience")
@@ -262,13 +284,13 @@ def _scenario_data(reader: _Reader, path: Path, actors: dict, issues: dict[str, 
             "capability_by_issue": {issue: {"value": stance.power} for issue, stance in rows.items()
                                     if stance.power != capability},
             "stances": {issue: {"position": stance.position,
-                                "salience": stance.salience * 100 if fractions else stance.salience}
+                                "salience": stance.salience * factor}
                         for issue, stance in rows.items()},
         })
     return {
         "name": path.stem,
         "description": f"Read from the decide-exchange-model input file {path.name}"
-        + (" (saliences given on 0..1)" if fractions else ""),
+        + (" (saliences given on 0..1)" if factor == 100.0 else ""),
         "sources": [path.name],
         "issues": issue_list,
         "actors": actor_list,

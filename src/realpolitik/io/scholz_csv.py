@@ -22,14 +22,13 @@ import math
 from pathlib import Path
 
 from realpolitik.io.files import csv_records, read_text
+from realpolitik.io.salience_scale import inferred_salience_factor
 from realpolitik.numbers import ascii_float
 from realpolitik.scenario import MAX_ACTORS, Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 COLUMNS = ("Actor", "Capability", "Position", "Salience")
 #: Salience scales a header may state, by their upper end, with the factor onto 0..100.
 SALIENCE_SCALES = {1.0: 100.0, 100.0: 1.0}
-#: Without a stated scale, saliences whose largest value exceeds this are plainly on 0..100.
-PLAINLY_PERCENT = 10.0
 
 
 def _number(text: str, where: str, row: int, actor: str, field: str, problems: list[Problem]) -> float | None:
@@ -63,27 +62,15 @@ def _header_cell(text: str, where: str, problems: list[Problem]) -> tuple[str, t
 
 def _salience_factor(saliences: list[float], stated: tuple[float, float] | None, where: str,
                      inferences: list[str]) -> float:
-    """The factor onto 0..100 of saliences on the stated or unambiguous scale; a
-    :class:`ScenarioError` saying how to state it where the scale is ambiguous."""
-    if stated is not None:
-        if stated[0] != 0 or stated[1] not in SALIENCE_SCALES:
-            raise ScenarioError([Problem(f"salience scale {stated[0]:g}..{stated[1]:g}: write 'Salience (0..1)' or "
-                                         "'Salience (0..100)'", file=where, row=1, field="Salience")])
-        return SALIENCE_SCALES[stated[1]]
-    largest = max(saliences)
-    how = "say which in the header: 'Salience (0..1)' or 'Salience (0..100)'"
-    if largest <= 1 and any(0 < value < 1 for value in saliences):
-        inferences.append(f"saliences read as 0..1 and multiplied by 100 (every one is at most 1 and some are "
-                          f"fractions); {how}")
-        return 100.0
-    if largest > PLAINLY_PERCENT:
-        inferences.append(f"saliences read as 0..100 (the largest is {largest:g}); {how}")
-        return 1.0
-    reason = ("every salience is 0 or 1, which reads as 0..1 (then multiplied by 100) or as 0..100 (actors that "
-              "hardly care)" if largest <= 1 else
-              f"the largest salience is {largest:g}: above 1, so not 0..1, yet too small to be plainly 0..100")
-    raise ScenarioError([Problem(f"the salience scale is ambiguous: {reason}; {how}", file=where, row=1,
-                                 field="Salience")])
+    """The factor onto 0..100 of saliences on the scale the header states, else on the one
+    :func:`inferred_salience_factor` infers; a :class:`ScenarioError` where it cannot."""
+    if stated is None:
+        return inferred_salience_factor(saliences, where, inferences,
+                                        "say which in the header: 'Salience (0..1)' or 'Salience (0..100)'")
+    if stated[0] != 0 or stated[1] not in SALIENCE_SCALES:
+        raise ScenarioError([Problem(f"salience scale {stated[0]:g}..{stated[1]:g}: write 'Salience (0..1)' or "
+                                     "'Salience (0..100)'", file=where, row=1, field="Salience")])
+    return SALIENCE_SCALES[stated[1]]
 
 
 def read_scholz_csv(path: Path) -> Scenario:
