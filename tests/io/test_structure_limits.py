@@ -58,3 +58,31 @@ def test_json_problems_still_name_their_line(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert str(caught.value).startswith(f"{path}, row 3, actor 'A', issue 'i', field 'salience'")
+
+
+def test_web_uploads_of_hostile_shapes_are_refused_in_linear_time(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from realpolitik.web.app import create_app
+
+    client = TestClient(create_app(str(tmp_path / "runs.sqlite")))
+    for name, content, expected in [
+        ("deep.yaml", b"[" * 50_000 + b"]" * 50_000, "deep.yaml, row 1: is nested more than 64 levels deep"),
+        ("cycle.yaml", b"a: &a [*a]\n", "cycle.yaml, row 1: uses a YAML alias"),
+    ]:
+        started = time.monotonic()
+        response = client.post("/api/scenarios/import", files={"file": (name, content)})
+        assert time.monotonic() - started < 5
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith(expected)
+
+
+def test_a_workbook_that_unpacks_beyond_64_mib_is_refused(cli, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (65 * 2**20))
+    result = cli("validate", str(path))
+    assert result.exit_code == 2
+    assert "bomb.xlsx: unpacks to 68 MB, more than the 64 MiB accepted" in result.stderr
