@@ -123,14 +123,21 @@ def add_agreement(scenario: Scenario, forecasts: list[Forecast], documents: list
 
         simulation = simulate(scenario, forecast.model, forecast.options, draws=draws, seed=seed, client=client,
                               progress=done)
-        for item, issue_forecast, issue_document in zip(simulation.issues, forecast.issues, document["issues"]):
-            agreement = item.agreement_to_dict()
-            if agreement is None:
-                continue
-            issue_document["agreement"] = {**agreement, "outcome_median": item.median, "seed": seed}
-            if issue_forecast.calibrated is not None:
-                mix_with_reversion(issue_forecast, forecast.model, agreement["probability"], calibration)
-                issue_document["calibrated"] = issue_forecast.calibrated.to_dict()
+        agreement_from(simulation, forecast, document, calibration)
+
+
+def agreement_from(simulation: Any, forecast: Forecast, document: dict[str, Any], calibration: str | None) -> None:
+    """Put the ``agreement`` of each issue with veto players in a Monte Carlo ``simulation`` (a
+    :class:`realpolitik.analysis.montecarlo.Simulation` of ``forecast``'s model) into the issue
+    ``document``, with the calibrated forecast of what happens (see :func:`add_agreement`)."""
+    for item, issue_forecast, issue_document in zip(simulation.issues, forecast.issues, document["issues"]):
+        agreement = item.agreement_to_dict()
+        if agreement is None:
+            continue
+        issue_document["agreement"] = {**agreement, "outcome_median": item.median, "seed": simulation.seed}
+        if issue_forecast.calibrated is not None:
+            mix_with_reversion(issue_forecast, forecast.model, agreement["probability"], calibration)
+            issue_document["calibrated"] = issue_forecast.calibrated.to_dict()
 
 
 def mix_with_reversion(issue_forecast: Any, model: str, probability: float, calibration: str | None) -> None:

@@ -100,10 +100,30 @@ async def _probe(scheduler: str, timeout: float) -> None:
     await comm.close()
 
 
+class _InThisThread:
+    """The "client" of :data:`IN_THIS_THREAD`."""
+
+    def __repr__(self) -> str:
+        return "IN_THIS_THREAD"
+
+
+#: Pass as the client to run the tasks one after another in the calling thread, with no cluster:
+#: for a server whose background jobs already run side by side in threads of their own.
+IN_THIS_THREAD: Any = _InThisThread()
+
+
 def map_in_order(client: Client, function: Callable[..., Any], tasks: Sequence[tuple],
                  done: Callable[[int], None] | None = None) -> list[Any]:
-    """``[function(*task) for task in tasks]`` computed on the cluster; ``done(i)`` is called as
-    task i finishes (in any order). A task's exception is raised here."""
+    """``[function(*task) for task in tasks]`` computed on the cluster (or in this thread, with
+    :data:`IN_THIS_THREAD`); ``done(i)`` is called as task i finishes (in any order). A task's
+    exception is raised here."""
+    if client is IN_THIS_THREAD:
+        results = []
+        for index, task in enumerate(tasks):
+            results.append(function(*task))
+            if done is not None:
+                done(index)
+        return results
     from distributed import as_completed
 
     futures = [client.submit(function, *task, pure=False) for task in tasks]

@@ -36,6 +36,8 @@ def report(
     if png is not None and stored.kind in ANALYSIS_KINDS:
         raise UsageError(f"run {run_id} is a {stored.kind} run: its charts are in the HTML report (--html FILE); "
                          "PNG files are drawn for forecast runs")
+    if stored.kind == "forecast":
+        _compute_missing_analyses(stored, db)
     if html is not None:
         from realpolitik.report.html import write_html_report
 
@@ -44,5 +46,18 @@ def report(
     if png is not None:
         from realpolitik.report.png import write_png_charts
 
-        for path in write_png_charts(stored, png):
+        for path in write_png_charts(stored, png, db):
             console.print(f"wrote {path}", highlight=False)
+
+
+def _compute_missing_analyses(stored, db: str | None) -> None:
+    """A forecast run made here has no analyses yet: compute and store them once (the report reads them)."""
+    from realpolitik.analysis.run_analyses import compute_analyses, plan
+    from realpolitik.cli.uncertainty_commands import _progress
+    from realpolitik.store.analyses import queue_analyses
+
+    planned = plan(stored)
+    if not queue_analyses(stored.id, planned, db):
+        return
+    with _progress(f"analyses of run {stored.id}", len(planned)) as update:
+        compute_analyses(stored, db, finished=update)

@@ -19,6 +19,7 @@ from realpolitik import calibrated_text
 from realpolitik.io.files import write_atomically
 from realpolitik.report.figures import plotly_javascript
 from realpolitik.report.issue_view import issue_view, model_document, run_scenario
+from realpolitik.report.uncertainty import stored_analyses
 from realpolitik.scenario import Scenario
 from realpolitik.store import StoredRun
 
@@ -130,7 +131,8 @@ def html_report(stored: StoredRun, db: str | None = None) -> str:
                 + ledger + _inputs(scenario) + _provenance(stored))
         return _page(stored, title, body, figures)
     document = model_document(stored)
-    sections = [_issue_section(issue_view(stored, item["issue"], document["model"]), figures)
+    analyses = stored_analyses(stored, db)
+    sections = [_issue_section(issue_view(stored, item["issue"], document["model"], db=db, analyses=analyses), figures)
                 for item in document["issues"]]
     body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · {escape(document['model_title'])}"
             + (" and the other models" if len(stored.models) > 1 else "")

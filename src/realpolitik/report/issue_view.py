@@ -15,7 +15,7 @@ from realpolitik.comparison import documents_of
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.models.eum import EUMOptions
 from realpolitik.report.figures import quadrant_figure, trajectory_figure
-from realpolitik.report.uncertainty import forecast_interval, levers_tornado
+from realpolitik.report.uncertainty import Analyses, forecast_interval, levers_tornado, status_of, stored_analyses
 from realpolitik.scenario import Scenario, load_scenario_dict
 from realpolitik.store import StoredRun
 
@@ -57,12 +57,14 @@ def _eum_options(stored: StoredRun) -> EUMOptions:
 
 
 def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspective: str | None = None,
-               round_number: int = 0) -> dict[str, Any]:
+               round_number: int = 0, db: str | None = None, analyses: Analyses | None = None) -> dict[str, Any]:
     """The numbers and charts of one issue of a stored forecast run.
 
     ``perspective`` names the actor whose view the quadrant chart shows (default:
     :func:`default_perspective`); ``round_number`` the round whose positions it
-    starts from (clipped to the rounds run).
+    starts from (clipped to the rounds run). The interval and the levers come from the
+    run's ``analyses`` as stored in ``db`` (read there when not given); ``analyses`` in
+    the view says the status of each one it draws on.
     """
     scenario = run_scenario(stored)
     document = model_document(stored, model)
@@ -74,8 +76,9 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
     viewer = perspective or default_perspective(scenario, issue)
     state = item["rounds"][max(0, min(round_number, len(item["rounds"]) - 1))]
     challenges = challenge_perspective(scenario, issue, viewer, _eum_options(stored), state["positions"]).to_dict()
-    interval = forecast_interval(stored, scenario, document, issue)
-    tornado = levers_tornado(stored, scenario, document, issue)
+    analyses = stored_analyses(stored, db) if analyses is None else analyses
+    interval = forecast_interval(analyses, document["model"], issue)
+    tornado = levers_tornado(analyses, document["model"], issue)
     comparison = [{"model": other["model"], "model_title": other["model_title"], "forecast": entry["forecast"],
                    "forecast_anchor": entry["forecast_anchor"]}
                   for other in documents_of(stored.result) for entry in other["issues"] if entry["issue"] == issue]
@@ -91,5 +94,6 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
         "trajectory": trajectory_figure(item, actor_order, document["model_title"], interval.get("interval")),
         "quadrant": quadrant_figure(challenges, actor_order),
         "tornado": tornado.get("figure"), "tornado_note": tornado.get("note"),
+        "analyses": {name: status_of(analyses, name, document["model"]) for name in ("sensitivity", "levers")},
         "moves": [{"round": state["round"], **move} for state in item["rounds"] for move in state["moves"]],
     }

@@ -19,6 +19,7 @@ from realpolitik.report.figures import (
     short_label,
 )
 from realpolitik.report.issue_view import issue_view, model_document, run_scenario
+from realpolitik.report.uncertainty import stored_analyses
 from realpolitik.store import StoredRun
 
 
@@ -105,14 +106,16 @@ def _levers_chart(view: dict[str, Any]):
     return figure
 
 
-def write_png_charts(stored: StoredRun, folder: Path) -> list[Path]:
-    """Draw every chart of the report into ``folder`` (created if needed); returns the files written."""
+def write_png_charts(stored: StoredRun, folder: Path, db: str | None = None) -> list[Path]:
+    """Draw every chart of the report into ``folder`` (created if needed), with the run's analyses as
+    stored in ``db``; returns the files written."""
     import io
 
     import matplotlib
 
     scenario = run_scenario(stored)
     document = model_document(stored)
+    analyses = stored_analyses(stored, db)
     actor_order = [actor.name for actor in scenario.actors]
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -120,7 +123,7 @@ def write_png_charts(stored: StoredRun, folder: Path) -> list[Path]:
     # Names and titles are text, never mathtext: "$\\frac{$" in a name must be drawn as written.
     with matplotlib.rc_context({"text.parse_math": False}):
         for item in document["issues"]:
-            view = issue_view(stored, item["issue"], document["model"])
+            view = issue_view(stored, item["issue"], document["model"], db=db, analyses=analyses)
             figures = {"positions": _positions_chart(view, item, actor_order),
                        "challenges": _challenges_chart(view, actor_order)}
             if view["tornado"]:

@@ -1,115 +1,74 @@
-"""Forecast intervals and levers for the forecast view, where the analysis modules are installed.
+"""Forecast intervals and levers for the forecast view and the report, read from the run's stored analyses.
 
-:mod:`realpolitik.analysis.montecarlo` gives the interval (``VIEW_DRAWS`` draws with
-seed ``VIEW_SEED``, so the view always shows the same numbers for the same run) and
-:mod:`realpolitik.analysis.levers` the tornado of the strongest single changes.
-Without them the view shows the point forecast and says what is not available.
-Both are computed once per stored run, model (and issue, for levers), and kept while
-the process lives. The draws run on an in-process Dask cluster whose HTTP endpoints
-listen on 127.0.0.1 only, as the web app does.
+A forecast run's analyses (:mod:`realpolitik.analysis.run_analyses`: the Monte Carlo
+sensitivity of the inputs, the lever sweep, ...) are computed once, after the run, and
+stored with it. The view and the report only read them: where an analysis is not done
+yet they show the point forecast and say so (pending, running with its progress, or
+failed with its message). Nothing here computes an analysis.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import logging
-import os
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from pydantic import BaseModel
-
-from realpolitik.forecast import MODELS
 from realpolitik.report.figures import tornado_figure
-from realpolitik.scenario import Scenario
 from realpolitik.store import StoredRun
+from realpolitik.store.analyses import run_analyses
 
-#: Monte Carlo draws behind the band the view shows (sensitivity to the inputs), and their seed.
-VIEW_DRAWS = 500
-VIEW_SEED = 0
 #: The central band of the draws drawn around the forecast, in percent (the 50% and 95% ones are in the note).
 SHOWN_INTERVAL = "80"
 #: Levers shown in the tornado, strongest first (those that move the forecast at all).
 TORNADO_LEVERS = 10
-#: Analyses kept in memory (per run and model).
-KEPT_ANALYSES = 64
 
-_kept: OrderedDict[tuple, Any] = OrderedDict()
-_computing = threading.Lock()
+#: Stored analyses by ``(name, model)``, each ``{status, progress, message, result}``.
+Analyses = dict[tuple[str, str | None], dict[str, Any]]
 
 
-def _available(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
+def stored_analyses(stored: StoredRun, db: str | None = None) -> Analyses:
+    """The analyses stored with ``stored``, with their results."""
+    return {(item["name"], item["model"]): item for item in run_analyses(stored.id, db, results=True)}
 
 
-def _options(stored: StoredRun, model: str) -> BaseModel:
-    return MODELS[model].options_type.model_validate(stored.options[model])
+def _not_ready(entry: dict[str, Any] | None, what: str) -> str:
+    """Why ``what`` is not shown: the analysis is not queued, pending, running or failed."""
+    if entry is None:
+        return f"{what} not computed for this run"
+    if entry["status"] == "failed":
+        return f"{what} not available: its analysis failed ({entry['message']})"
+    progress = entry["progress"]
+    if entry["status"] == "running":
+        return f"{what} being computed ({progress['done']:,} of {progress['total']:,} {progress['unit']})"
+    return f"{what} pending: computed after the run"
 
 
-def _kept_or_computed(key: tuple, compute: Callable[[], Any]) -> Any:
-    """The analysis under ``key``, computed once (one computation at a time: each uses every core)."""
-    with _computing:
-        if key not in _kept:
-            _kept[key] = compute()
-            if len(_kept) > KEPT_ANALYSES:
-                _kept.popitem(last=False)
-        _kept.move_to_end(key)
-        return _kept[key]
+def status_of(analyses: Analyses, name: str, model: str | None) -> str:
+    """The status of one analysis (``"absent"`` when the run has none of that name)."""
+    entry = analyses.get((name, model))
+    return "absent" if entry is None else entry["status"]
 
 
-def _key(kind: str, stored: StoredRun, *parts: str) -> tuple:
-    return kind, stored.id, stored.created_at.isoformat(), *parts
-
-
-@contextmanager
-def _loopback_client() -> Iterator[Any]:
-    """An in-process Dask client (threads of this process) that opens no port beyond 127.0.0.1."""
-    from distributed import Client, LocalCluster
-
-    with LocalCluster(n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=False,
-                      dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster, set_as_default=False) as client:
-        yield client
-
-
-def _simulated(stored: StoredRun, scenario: Scenario, model: str, preset: str | None) -> Any:
-    from realpolitik.analysis.montecarlo import simulate
-
-    with _loopback_client() as client:
-        return simulate(scenario, model, _options(stored, model), preset=preset, draws=VIEW_DRAWS, seed=VIEW_SEED,
-                        client=client)
-
-
-def forecast_interval(stored: StoredRun, scenario: Scenario, document: dict[str, Any], issue: str) -> dict[str, Any]:
+def forecast_interval(analyses: Analyses, model: str, issue: str) -> dict[str, Any]:
     """``{"interval": (low, high), "note": ...}`` for the forecast of ``issue``, or ``{"note": why there is none}``."""
-    if not _available("realpolitik.analysis.montecarlo"):
-        return {"note": "interval not available: the Monte Carlo analysis (realpolitik.analysis.montecarlo) "
-                        "is not installed; showing the point forecast"}
-    model = document["model"]
-    simulation = _kept_or_computed(_key("simulation", stored, model),
-                                   lambda: _simulated(stored, scenario, model, document["preset"]))
-    intervals = simulation.issue(issue).to_dict()["intervals"]
+    entry = analyses.get(("sensitivity", model))
+    if entry is None or entry["status"] != "done":
+        return {"note": _not_ready(entry, "interval")}
+    simulation = entry["result"]
+    item = next(item for item in simulation["issues"] if item["issue"] == issue)
+    intervals = item["intervals"]
     low, high = intervals[SHOWN_INTERVAL]
     return {"interval": (low, high),
-            "note": f"sensitivity to the inputs, not a forecast interval: {SHOWN_INTERVAL}% of {VIEW_DRAWS} Monte "
-                    f"Carlo draws of the inputs (seed {VIEW_SEED}) give {low:.1f}–{high:.1f}; 50%: "
+            "note": f"sensitivity to the inputs, not a forecast interval: {SHOWN_INTERVAL}% of {simulation['draws']} "
+                    f"Monte Carlo draws of the inputs (seed {simulation['seed']}) give {low:.1f}–{high:.1f}; 50%: "
                     f"{intervals['50'][0]:.1f}–{intervals['50'][1]:.1f}, 95%: "
                     f"{intervals['95'][0]:.1f}–{intervals['95'][1]:.1f}"}
 
 
-def levers_tornado(stored: StoredRun, scenario: Scenario, document: dict[str, Any], issue: str) -> dict[str, Any]:
+def levers_tornado(analyses: Analyses, model: str, issue: str) -> dict[str, Any]:
     """``{"figure": tornado, "note": ...}`` of the levers on ``issue``, or ``{"note": why there is none}``."""
-    if not _available("realpolitik.analysis.levers"):
-        return {"note": "levers not available: the levers analysis (realpolitik.analysis.levers) is not installed"}
-    from realpolitik.analysis.levers import LeverSteps, sweep_issue
-
-    model = document["model"]
-    index = [item.name for item in scenario.issues].index(issue)
-    levers = _kept_or_computed(_key("levers", stored, model, issue), lambda: sweep_issue(
-        scenario, model, _options(stored, model), LeverSteps(), index)).to_dict()
+    entry = analyses.get(("levers", model))
+    if entry is None or entry["status"] != "done":
+        return {"note": _not_ready(entry, "levers")}
+    levers = next(item for item in entry["result"]["issues"] if item["issue"] == issue)
     moving = [lever for lever in levers["levers"] if lever["swing"] > 0][:TORNADO_LEVERS]
     shown = [{"label": f"{lever['actor']} {lever['attribute']}", "low": lever["down"]["forecast"],
               "high": lever["up"]["forecast"]} for lever in moving]

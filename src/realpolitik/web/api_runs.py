@@ -36,7 +36,8 @@ RUN_LINKS = {
 @router.post("/runs", response_model=RunOut, status_code=201,
              responses={201: {"links": RUN_LINKS}, **error_responses(404, 408, 503)})
 async def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
-    """Run one model (or all) on a library scenario or an inline one; the run is stored and returned.
+    """Run one model (or all) on a library scenario or an inline one; the run is stored and returned
+    with its point forecasts, and its analyses start in the background (``/api/runs/{id}/analyses``).
 
     A run whose estimated cost exceeds the server's budget is refused up front (422, with the
     estimate); a run is stopped when its client disconnects or its time limit passes (408)."""
@@ -61,7 +62,9 @@ def _create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     document = forecasts_document(forecasts, compared=body.model == ALL_MODELS)
     run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
                         preset=body.preset, db=db)
-    return export_run(get_run(run_id, db))
+    stored = get_run(run_id, db)
+    request.app.state.analysis_workers.start(stored)  # sensitivity, levers, ...: see GET /api/runs/{id}/analyses
+    return export_run(stored)
 
 
 @router.get("/runs", response_model=list[RunSummary], responses=error_responses(503))
@@ -90,7 +93,8 @@ def issue_charts(run_id: RunId, issue: str, request: Request,
                                            "chart starts from.")] = 0) -> dict[str, Any]:
     """One issue of a run: forecast, interval, comparison of models, and the chart specifications
     (positions by round, who challenges whom, levers) as plotly.js figures."""
-    return issue_view(get_run(run_id, request.app.state.db), issue, model, perspective, round)
+    db = request.app.state.db
+    return issue_view(get_run(run_id, db), issue, model, perspective, round, db)
 
 
 @router.get("/runs/{run_id}/report", response_class=Response, operation_id="get_report",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -11,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from realpolitik import __version__
 from realpolitik.budget import WEB_BUDGET, Budget
 from realpolitik.store import open_store
-from realpolitik.web import api_ledger, api_meta, api_runs, api_scenarios, pages
+from realpolitik.web import api_analyses, api_ledger, api_meta, api_runs, api_scenarios, pages
+from realpolitik.web.analysis_workers import AnalysisWorkers
 from realpolitik.web.bodies import StrictBodies
 from realpolitik.web.errors import declare_errors, install_error_handlers
 from realpolitik.web.security import MAX_REQUEST_BYTES, HostGuard, RequestSizeLimit, TokenGuard, declare_token
@@ -34,7 +36,13 @@ def create_app(db: str | None = None, token: str | None = None,
     whose estimated memory or time exceeds ``budget`` is refused up front; one that runs past
     its time limit, or whose client disconnects, is stopped (see :mod:`realpolitik.budget`).
     """
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.analysis_workers.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="realpolitik workbench",
         version=__version__,
         description="Build stakeholder tables, forecast negotiations with several models, and compare stored runs.",
@@ -48,7 +56,9 @@ def create_app(db: str | None = None, token: str | None = None,
     app.state.token_required = token is not None
     # Models run a few at a time: CPU-bound threads beyond the cores only slow every request down.
     app.state.model_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
-    for router in (api_meta.router, api_scenarios.router, api_runs.router):
+    # A forecast run's analyses are computed after it answers, on threads of their own.
+    app.state.analysis_workers = AnalysisWorkers(app.state.db)
+    for router in (api_meta.router, api_scenarios.router, api_runs.router, api_analyses.router):
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(api_ledger.router)
