@@ -35,7 +35,7 @@ each dossier's forecasts come from a fit on the other dossiers alone. So is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -360,11 +360,13 @@ def _calibration(dataset: Deu3Dataset, names: list[str], capability_rule: Capabi
 
 def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEFAULT_MODELS,
                  capability_rule: CapabilityRule = "gdp", salience_rule: SalienceRule = "recorded",
-                 calibration_draws: int = 0, seed: int = 0) -> Backtest:
+                 calibration_draws: int = 0, seed: int = 0,
+                 progress: Callable[[int], None] | None = None) -> Backtest:
     """Forecast every usable issue with every model in ``models`` and score the forecasts.
 
     With ``calibration_draws > 0``, also the coverage of each unfitted model's Monte Carlo
-    intervals (that many draws per issue, from ``seed``).
+    intervals (that many draws per issue, from ``seed``). ``progress(n)`` is called with the
+    number of models scored so far (then once more when the interval coverage is done).
     """
     names = parse_models(models)
     capability(dataset.issues[0], capability_rule)  # an unknown rule raises here, before any work
@@ -401,6 +403,8 @@ def run_backtest(dataset: Deu3Dataset, models: list[str] | tuple[str, ...] = DEF
             title = MODELS[model].title + (f" (preset {preset})" if preset else "")
             options = resolve_options(model, preset).model_dump(mode="json")
             results.append(_score(name, title, base_forecasts(name), dataset, options=options))
+        if progress is not None:
+            progress(len(results))
     calibration = (_calibration(dataset, names, capability_rule, salience_rule, calibration_draws, seed)
                    if calibration_draws else None)
     climatology = score_models(dataset, results, own_distributions, seed)

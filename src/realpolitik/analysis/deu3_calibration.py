@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -100,9 +101,11 @@ def decision_years(path: str) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MODELS) -> dict[str, Any]:
+def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MODELS,
+                   progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """The calibration document: per model the fitted parameters and conformal levels, with
-    provenance (data, date, code version, out-of-sample scores)."""
+    provenance (data, date, code version, out-of-sample scores); ``progress(n)`` is called with
+    the number of models fitted so far."""
     from realpolitik.analysis.backtest import forecast_issues
 
     issues = dataset.issues
@@ -123,6 +126,8 @@ def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MO
         except ValueError as error:
             raise CalibrationDataError(f"{dataset.path}: cannot fit a calibration for model '{model}': {error}") from None
         fitted[model] = {**calibration.to_dict(), "out_of_sample": scores}
+        if progress is not None:
+            progress(len(fitted))
     years = decision_years(dataset.path)
     release = Path(dataset.path).name == "deu3.tsv"
     return {

@@ -12,6 +12,7 @@ share of draws whose settlement every veto player accepts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,8 +83,9 @@ def _issue_points(scenario: Scenario, model: str, options: BaseModel, draws: int
 
 
 def scenario_timeline(scenario: Scenario, model: str, options: BaseModel, *, draws: int = 0, seed: int = 0,
-                      client: Any = None) -> Timeline:
-    """The forecast of every issue before the first event and at every event date."""
+                      client: Any = None, progress: Callable[[int], None] | None = None) -> Timeline:
+    """The forecast of every issue before the first event and at every event date; ``progress(n)``
+    is called with the number of dates done (the starting point and every event date: :func:`event_dates` + 1)."""
     dates = event_dates(scenario)
     if not dates:
         raise TimelineRequestError(f"scenario '{scenario.name}' has no events: add 'events' with dates and shocks "
@@ -93,7 +95,10 @@ def scenario_timeline(scenario: Scenario, model: str, options: BaseModel, *, dra
         by_date.setdefault(item.date, []).append(
             {"title": item.event.title, "source": item.event.source, "shocks": list(item.event.shocks)})
     start = dates[0] - dt.timedelta(days=1)
-    points = [TimelinePoint(when, by_date.get(when, []),
-                            _issue_points(scenario_as_of(scenario, when), model, options, draws, seed, client))
-              for when in [start, *dates]]
+    points = []
+    for when in [start, *dates]:
+        points.append(TimelinePoint(when, by_date.get(when, []),
+                                    _issue_points(scenario_as_of(scenario, when), model, options, draws, seed, client)))
+        if progress is not None:
+            progress(len(points))
     return Timeline(scenario.name, model, options, draws, seed, points)

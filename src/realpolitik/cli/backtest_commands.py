@@ -48,10 +48,13 @@ def backtest(
     names = [name.strip() for name in models.split(",") if name.strip()]
     if not names:
         raise UsageError("--models names no model")
-    from realpolitik.analysis.backtest import run_backtest
+    from realpolitik.analysis.backtest import parse_models, run_backtest
+    from realpolitik.cli.uncertainty_commands import _progress
     from realpolitik.io.deu3 import read_deu3
 
-    result = run_backtest(read_deu3(data), names, capability, salience, draws, seed)
+    dataset_read = read_deu3(data)
+    with _progress("scoring the models", len(parse_models(names))) as update:
+        result = run_backtest(dataset_read, names, capability, salience, draws, seed, progress=update)
     document = result.to_dict()
     _record_backtest(result, document, db, no_store)
     if format == "json":

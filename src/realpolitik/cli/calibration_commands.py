@@ -34,8 +34,13 @@ def calibrate(
         raise UsageError(f"{output}: folder {output.parent} does not exist")
     if output.is_dir():
         raise UsageError(f"{output}: is a folder; name the calibration file to write")
+    from realpolitik.analysis.deu3_calibration import CALIBRATED_MODELS
+    from realpolitik.cli.uncertainty_commands import _progress
+
     try:
-        document = calibrate_deu3(read_deu3(data))
+        dataset_read = read_deu3(data)
+        with _progress("fitting the calibration", len(CALIBRATED_MODELS)) as update:
+            document = calibrate_deu3(dataset_read, progress=update)
     except CalibrationDataError as error:
         raise UsageError(str(error)) from None
     write_atomically(output, calibration_json(document))

@@ -59,15 +59,19 @@ def timeline(
 
     The run is stored (see `runs`); `realpolitik report RUN_ID --html FILE` charts it."""
     from realpolitik.analysis.distributed import dask_client
+    from realpolitik.analysis.events import event_dates
     from realpolitik.analysis.timeline import TimelineRequestError, scenario_timeline
+    from realpolitik.cli.uncertainty_commands import _progress
     from realpolitik.forecast import resolve_options
     from realpolitik.io import load_scenario
 
     loaded = load_scenario(scenario)
     options = resolve_options(model)
     try:
-        with dask_client() as client:
-            result = scenario_timeline(loaded, model, options, draws=draws, seed=seed, client=client)
+        with dask_client() as client, _progress("forecasting at every event date",
+                                                 len(event_dates(loaded)) + 1) as update:
+            result = scenario_timeline(loaded, model, options, draws=draws, seed=seed, client=client,
+                                       progress=update)
     except TimelineRequestError as error:
         raise UsageError(str(error)) from None
     document = result.to_dict()
