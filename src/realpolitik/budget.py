@@ -119,7 +119,7 @@ def _smp(n: int, k: int, options: Any) -> tuple[float, float]:
 
 
 def _exchange(n: int, k: int, options: Any) -> tuple[float, float]:
-    return _BYTES * 8 * n * n * k * k + _BYTES * 20 * n * k, 200.0 * _rounds(options, 10) * n * n * k * k
+    return _BYTES * 8 * n * n * k * k + _BYTES * 20 * n * k, 400.0 * _rounds(options, 10) * n * n * k * k
 
 
 #: ``(actors, issues, options) -> (bytes, element operations)`` of one forecast, per model.
