@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from realpolitik.report.track_figures import timeline_figure
-
-
-def _cells(row: list[Any]) -> str:
-    return "".join(f"<td>{escape(str(cell))}</td>" for cell in row)
 
 
 def answer_text(forecast) -> str:
@@ -27,6 +22,8 @@ def answer_text(forecast) -> str:
 
 def ledger_section(questions: list[Any]) -> str:
     """The ledger's questions on the report's scenario: the newest forecast of each model, and any resolution."""
+    from realpolitik.report.html import html_table
+
     if not questions:
         return ""
     rows = []
@@ -35,28 +32,25 @@ def ledger_section(questions: list[Any]) -> str:
         outcome = "open" if resolution is None else (
             f"{'yes' if resolution.happened else 'no' if resolution.happened is not None else resolution.outcome} "
             f"on {resolution.resolved_on}")
-        rows.append("<tr>" + _cells([question.id, question.question.text, question.by_date,
-                                     f"{question.created_at:%Y-%m-%d}",
-                                     "; ".join(f"{item.model}: {answer_text(item)}" for item in question.latest()), outcome]) + "</tr>")
-    head = "".join(f"<th>{name}</th>" for name in ("id", "question", "by", "recorded", "newest forecasts",
-                                                     "resolution"))
+        rows.append([question.id, question.question.text, question.by_date, f"{question.created_at:%Y-%m-%d}",
+                     "; ".join(f"{item.model}: {answer_text(item)}" for item in question.latest()), outcome])
+    table = html_table(["id", "question", "by", "recorded", "newest forecasts", "resolution"], rows)
     return (f'<section class="card"><h2>Ledger</h2><p class="note">Dated forecasts recorded on this scenario '
             f"(<code>realpolitik ledger show ID</code> lists every forecast, superseded ones too).</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+            f"{table}</section>")
 
 
 def timeline_section(document: dict[str, Any], titles: dict[str, str], figures: dict[str, Any]) -> str:
     """A timeline run: its chart and the events of each date with their sources and shocks."""
+    from realpolitik.report.html import html_table
+
     figures["timeline"] = timeline_figure(document, titles)
-    rows = []
-    for point in document["points"]:
-        for event in point["events"]:
-            rows.append("<tr>" + _cells([point["date"], event["title"], event["source"] or "–",
-                                         ", ".join(event["shocks"]) or "–"]) + "</tr>")
-    head = "".join(f"<th>{name}</th>" for name in ("date", "event", "source", "shocks"))
+    events = html_table(["date", "event", "source", "shocks"],
+                        [[point["date"], event["title"], event["source"] or "–", ", ".join(event["shocks"]) or "–"]
+                         for point in document["points"] for event in point["events"]])
     draws = (f"; P(agreement) from {document['draws']:,} draws, seed {document['seed']} (medians and 80% intervals "
              "in the run's JSON)" if document["draws"] else "")
     return (f'<section class="card"><h2>Timeline</h2><p class="note">The forecast of every issue before the first '
             f"event and at each event date{draws}.</p>"
             f'<div class="chart" id="timeline" style="width: 100%; height: 560px"></div>'
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+            f"{events}</section>")
