@@ -25,8 +25,6 @@ import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from realpolitik import __version__
 
 RESULTS = Path(__file__).parent / "results"
@@ -40,22 +38,13 @@ SIZES = {  # model -> (actors, issues) pairs
 QUICK = {model: sizes[:2] for model, sizes in SIZES.items()}
 
 
-def table(actors: int, issues: int, seed: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
-    names = [f"issue-{k}" for k in range(issues)]
-    return {"name": "generated", "issues": [{"name": name} for name in names],
-            "actors": [{"name": f"actor-{n}", "capability": float(rng.uniform(1, 100)),
-                        "stances": {name: {"position": float(rng.uniform(0, 100)),
-                                           "salience": float(rng.uniform(1, 100 / issues))} for name in names}}
-                       for n in range(actors)]}
-
-
 def measure(model: str, actors: int, issues: int, answer) -> None:
     """In a child process: the peak allocation and processor time of one forecast."""
     from realpolitik.forecast import resolve_options, run
     from realpolitik.scenario import load_scenario_dict
+    from realpolitik.scenarios.synthetic import synthetic_table
 
-    scenario = load_scenario_dict(table(actors, issues))
+    scenario = load_scenario_dict(synthetic_table(actors, issues))
     options = resolve_options(model)
     tracemalloc.start()
     started = time.process_time()

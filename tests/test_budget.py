@@ -7,21 +7,11 @@ import asyncio
 import json
 import time
 
-import numpy as np
 import pytest
 
 from realpolitik import budget
 from realpolitik.budget import Budget, BudgetExceeded, Cancellation, RunCancelled, estimate, parse_size
-
-
-def table(actors: int, issues: int = 1, seed: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
-    names = [f"issue-{k}" for k in range(issues)]
-    return {"name": "generated", "issues": [{"name": name} for name in names],
-            "actors": [{"name": f"actor-{n}", "capability": float(rng.uniform(1, 100)),
-                        "stances": {name: {"position": float(rng.uniform(0, 100)),
-                                           "salience": float(rng.uniform(1, 100 / issues))} for name in names}}
-                       for n in range(actors)]}
+from realpolitik.scenarios.synthetic import synthetic_table
 
 
 def test_the_smp_estimate_covers_its_largest_array():
@@ -35,7 +25,7 @@ def test_the_smp_estimate_covers_its_largest_array():
 
 def test_a_2000_actor_smp_scenario_is_refused_up_front(cli, tmp_path):
     path = tmp_path / "big.json"
-    path.write_text(json.dumps(table(2000, 3)))
+    path.write_text(json.dumps(synthetic_table(2000, 3)))
     started = time.monotonic()
     result = cli("forecast", str(path), "--model", "smp")
     assert time.monotonic() - started < 10
@@ -46,7 +36,7 @@ def test_a_2000_actor_smp_scenario_is_refused_up_front(cli, tmp_path):
 
 def test_max_memory_is_settable(cli, tmp_path):
     path = tmp_path / "small.json"
-    path.write_text(json.dumps(table(12, 2)))
+    path.write_text(json.dumps(synthetic_table(12, 2)))
     refused = cli("forecast", str(path), "--model", "smp", "--max-memory", "10MiB")
     assert refused.exit_code == 2 and "more than the budget of 10 MiB of memory" in refused.stderr
     assert cli("forecast", str(path), "--model", "smp", "--max-memory", "1GiB").exit_code == 0
@@ -71,7 +61,7 @@ def test_the_web_refuses_an_over_budget_run_with_the_estimate(tmp_path):
 
     client = TestClient(create_app(str(tmp_path / "runs.sqlite")))
     started = time.monotonic()
-    response = client.post("/api/runs", json={"scenario": table(500), "model": "smp"})
+    response = client.post("/api/runs", json={"scenario": synthetic_table(500), "model": "smp"})
     assert time.monotonic() - started < 10
     assert response.status_code == 422
     assert "(smp on 500 actors x 1 issues) would take about" in response.json()["detail"]
@@ -87,7 +77,7 @@ def test_the_web_stops_a_run_at_its_time_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(budget, "SECONDS_PER_OPERATION", 1e-15)
     client = TestClient(create_app(str(tmp_path / "runs.sqlite"), budget=Budget(max_seconds=0.5)))
     started = time.monotonic()
-    response = client.post("/api/runs", json={"scenario": table(120), "model": "smp"})
+    response = client.post("/api/runs", json={"scenario": synthetic_table(120), "model": "smp"})
     assert response.status_code == 408
     assert "ran past its time limit of 0.5 seconds" in response.json()["detail"]
     assert time.monotonic() - started < 5
@@ -98,7 +88,7 @@ def test_a_run_stops_when_its_client_disconnects():
     from realpolitik.comparison import run_models
     from realpolitik.scenario import load_scenario_dict
 
-    scenario = load_scenario_dict(table(120))
+    scenario = load_scenario_dict(synthetic_table(120))
     asked = 0
 
     async def disconnected() -> bool:
@@ -132,7 +122,7 @@ def test_budget_exceeded_names_what_to_change():
     ("exchange", {"scale": 5e-324}, "the scale 0..4.94066e-324 cannot be computed with"),
 ])
 def test_numbers_a_kernel_cannot_compute_with_are_input_problems(cli, tmp_path, model, change, message):
-    data = table(5, 2)
+    data = synthetic_table(5, 2)
     if "capability" in change:
         data["actors"][0]["capability"] = change["capability"]
     else:

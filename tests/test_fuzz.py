@@ -19,6 +19,7 @@ import time
 import zipfile
 from html import escape as escape_html
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
@@ -209,20 +210,27 @@ def scenario_with_names(rng: random.Random) -> dict[str, Any]:
                                     for issue in issues}} for name in actors]}
 
 
+def valid_scenarios(rng: random.Random, count: int) -> Iterator[tuple[int, Any]]:
+    """The tables of :func:`scenario_with_names` that validate (the others name invisible
+    characters or look-alikes, refused before anything is rendered), with their case number."""
+    from realpolitik.scenario import load_scenario_dict
+
+    for number in range(count):
+        try:
+            yield number, load_scenario_dict(scenario_with_names(rng))
+        except ScenarioError:
+            continue
+
+
 def test_table_and_json_renderers_show_any_valid_names(tmp_path):
     from rich.console import Console
 
     from realpolitik.comparison import forecasts_document, run_models
     from realpolitik.render import forecast_csv, print_comparison, print_forecast
-    from realpolitik.scenario import load_scenario_dict
 
     rng = random.Random(SEED + 2)
     rendered = 0
-    for number in range(220):
-        try:
-            scenario = load_scenario_dict(scenario_with_names(rng))
-        except ScenarioError:
-            continue  # names the validator refuses (invisible characters, look-alikes) are refused, not rendered
+    for number, scenario in valid_scenarios(rng, 220):
         model = rng.choice(["compromise", "median", "nash", "eum", "exchange", "smp", "all"])
         forecasts = timed(lambda: run_models(scenario, model), f"render {number}")
         console = Console(file=io.StringIO(), width=5000)
@@ -242,16 +250,11 @@ def test_html_and_png_reports_draw_any_valid_names(tmp_path, run_store):
     from realpolitik.comparison import forecasts_document, run_models
     from realpolitik.report.html import html_report
     from realpolitik.report.png import write_png_charts
-    from realpolitik.scenario import load_scenario_dict
     from realpolitik.store import get_run, record_run
 
     rng = random.Random(SEED + 3)
     reports = 0
-    for number in range(40):
-        try:
-            scenario = load_scenario_dict(scenario_with_names(rng))
-        except ScenarioError:
-            continue
+    for number, scenario in valid_scenarios(rng, 40):
         forecasts = run_models(scenario, rng.choice(["compromise", "eum"]))
         run_id = record_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts},
                             forecasts_document(forecasts, compared=False))

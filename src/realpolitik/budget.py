@@ -45,7 +45,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -150,13 +150,18 @@ _budget: contextvars.ContextVar[Budget] = contextvars.ContextVar("budget", defau
 
 
 @contextmanager
-def budget_in_force(budget: Budget) -> Iterator[Budget]:
-    """Make ``budget`` the one :func:`check` applies within the block."""
-    token = _budget.set(budget)
+def _within(variable: contextvars.ContextVar, value: Any) -> Iterator[Any]:
+    """``variable`` set to ``value`` within the block, and as it was after it."""
+    token = variable.set(value)
     try:
-        yield budget
+        yield value
     finally:
-        _budget.reset(token)
+        variable.reset(token)
+
+
+def budget_in_force(budget: Budget) -> AbstractContextManager[Budget]:
+    """Make ``budget`` the one :func:`check` applies within the block."""
+    return _within(_budget, budget)
 
 
 def budget_now() -> Budget:
@@ -239,14 +244,9 @@ class Cancellation:
 _cancellation: contextvars.ContextVar[Cancellation | None] = contextvars.ContextVar("cancellation", default=None)
 
 
-@contextmanager
-def cancellable(cancellation: Cancellation) -> Iterator[Cancellation]:
+def cancellable(cancellation: Cancellation) -> AbstractContextManager[Cancellation]:
     """Make :func:`checkpoint` answer to ``cancellation`` within the block (in this thread)."""
-    token = _cancellation.set(cancellation)
-    try:
-        yield cancellation
-    finally:
-        _cancellation.reset(token)
+    return _within(_cancellation, cancellation)
 
 
 def checkpoint() -> None:
