@@ -17,34 +17,59 @@ from realpolitik.scenario import Uncertainty
 FIELDS = ("forecast", "status", "period", "low", "high", "rounds_run")
 
 
+def _batched_without_the_kernel(model, tables, options, monkeypatch):
+    """The batch's result, checking that no draw was handed to the one-by-one path."""
+    handed = []
+
+    def refuse(batch, run_table, options):
+        handed.append(batch.draws)
+        return draw_by_draw(batch, run_table, options)
+
+    monkeypatch.setattr(f"realpolitik.models.{model}.batch.draw_by_draw", refuse)
+    result = MODELS[model].run_tables(tables, options)
+    assert handed == []
+    return result
+
+
 def _assert_same(batched, one_by_one) -> None:
     for name in FIELDS:
         np.testing.assert_allclose(getattr(batched, name), getattr(one_by_one, name), rtol=0, atol=1e-9,
                                    err_msg=name)
 
 
-@pytest.mark.parametrize("model", ["smp"])
-def test_seeded_draws_equal_the_draws_one_by_one(model):
+@pytest.mark.parametrize("model", ["smp", "exchange"])
+def test_seeded_draws_equal_the_draws_one_by_one(model, monkeypatch):
     scenario = load_scenario("ukraine-2025-03")
     table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
     tables = table.table_batch(table.draw(np.random.default_rng(11), 12))
     options = resolve_options(model)
-    spec = MODELS[model]
-    batched = spec.run_tables(tables, options)
-    one_by_one = draw_by_draw(tables, spec.run_table, options)
+    batched = _batched_without_the_kernel(model, tables, options, monkeypatch)
+    one_by_one = draw_by_draw(tables, MODELS[model].run_table, options)
     _assert_same(batched, one_by_one)
     assert len(np.unique(one_by_one.forecast.round(6), axis=0)) == 12  # the draws differ
 
 
-@pytest.mark.parametrize("model", ["smp"])
-def test_lever_steps_equal_the_steps_one_by_one(model):
+@pytest.mark.parametrize("model", ["smp", "exchange"])
+def test_lever_steps_equal_the_steps_one_by_one(model, monkeypatch):
+    """The flagship's own numbers give exchanges of exactly equal gain: the order the kernel's queue
+    gives them is kept."""
     scenario = load_scenario("ukraine-2025-03")
     table = ValueTable.of(scenario, Uncertainty())
     _, rows = _stepped_tables(table, 0, LeverSteps())
     tables = table.table_batch(rows[:10])
     options = resolve_options(model)
-    spec = MODELS[model]
-    _assert_same(spec.run_tables(tables, options), draw_by_draw(tables, spec.run_table, options))
+    batched = _batched_without_the_kernel(model, tables, options, monkeypatch)
+    _assert_same(batched, draw_by_draw(tables, MODELS[model].run_table, options))
+
+
+def test_exchange_ties_decided_by_a_coin_are_the_kernels():
+    scenario = load_scenario("ukraine-2025-03")
+    table = ValueTable.of(scenario, Uncertainty())
+    _, rows = _stepped_tables(table, 1, LeverSteps())
+    tables = table.table_batch(rows[:4])
+    options = resolve_options("exchange", "decide-2022-coin")
+    _assert_same(MODELS["exchange"].run_tables(tables, options),
+                 draw_by_draw(tables, MODELS["exchange"].run_table, options))
 
 
 def test_smp_draws_that_hit_the_round_limit_and_stop_early_in_one_batch():

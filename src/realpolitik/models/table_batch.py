@@ -60,15 +60,28 @@ class TableBatchRun:
     rounds_run: np.ndarray
 
 
-def classify_by_rounds(batch: TableBatch, states: np.ndarray, rounds_run: np.ndarray,
+def weighted_means(batch: TableBatch, states: np.ndarray) -> np.ndarray:
+    """``(T+1, B, K)``: per round, draw and issue, the participants' capability x salience weighted
+    mean of ``states (T+1, B, N, K)`` (the forecast quantity of the SMP)."""
+    taking_part = batch.participates
+    result = np.empty((states.shape[0], batch.draws, len(batch.issues)))
+    for k in range(len(batch.issues)):
+        rows = np.flatnonzero(taking_part[:, k])
+        here = states[:, :, rows, k]
+        weight = batch.capability[:, rows, k] * batch.salience[:, rows, k]
+        result[:, :, k] = weighted_mean(here, np.broadcast_to(weight, here.shape))
+    return result
+
+
+def classify_by_rounds(batch: TableBatch, states: np.ndarray, forecasts: np.ndarray, rounds_run: np.ndarray,
                        stopped: np.ndarray) -> TableBatchRun:
     """The stability of every draw and issue, as :func:`realpolitik.models.runs.table_run` judges one table.
 
-    ``states (T+1, B, N, K)``: every actor's position after each round (rows past a draw's
-    last round are ignored); ``rounds_run (B,)``: the rounds each draw ran; ``stopped (B,)``:
-    draws that the model's own stopping rule ended. Per issue the forecast quantity is the
-    participants' capability x salience weighted mean, and a state repeats within
-    :data:`STATE_TOLERANCE` times the issue's scale width.
+    ``states (T+1, B, N, K)``: every actor's position after each round, and ``forecasts
+    (T+1, B, K)`` the forecast quantity of each round (rows past a draw's last round are
+    ignored); ``rounds_run (B,)``: the rounds each draw ran; ``stopped (B,)``: draws that the
+    model's own stopping rule ended. A state repeats within :data:`STATE_TOLERANCE` times the
+    issue's scale width, on the issue's participants.
     """
     draws, issues = batch.draws, len(batch.issues)
     taking_part = batch.participates
@@ -81,9 +94,8 @@ def classify_by_rounds(batch: TableBatch, states: np.ndarray, rounds_run: np.nda
         for k in range(issues):
             rows = np.flatnonzero(taking_part[:, k])
             here = states[:rounds + 1][:, members][:, :, rows, k]  # (T+1, G, n)
-            weight = batch.capability[members][:, rows, k] * batch.salience[members][:, rows, k]
-            forecast = weighted_mean(here, np.broadcast_to(weight, here.shape))
-            stability = classify(here, forecast, STATE_TOLERANCE * width[k], stopped[members])
+            stability = classify(here, forecasts[:rounds + 1, members, k], STATE_TOLERANCE * width[k],
+                                 stopped[members])
             result.forecast[members, k] = stability.forecast
             result.status[members, k] = stability.status
             result.period[members, k] = stability.period

@@ -3,7 +3,8 @@ of trades (:mod:`.trades`), options and presets (:mod:`.options`) and the foreca
 adapter (:mod:`.adapter`)."""
 
 from realpolitik.models.exchange.adapter import run_table
+from realpolitik.models.exchange.batch import run_tables
 from realpolitik.models.exchange.kernel import ExchangeRecord, ExchangeResult, run_exchange
 from realpolitik.models.exchange.options import PRESETS, ExchangeOptions
 
-__all__ = ["PRESETS", "ExchangeOptions", "ExchangeRecord", "ExchangeResult", "run_exchange", "run_table"]
+__all__ = ["PRESETS", "ExchangeOptions", "ExchangeRecord", "ExchangeResult", "run_exchange", "run_table", "run_tables"]

@@ -29,7 +29,13 @@ from realpolitik.models.smp.challenge import MIN_SIGNIFICANT_GAIN, _outcome, _pr
 from realpolitik.models.smp.kernel import SMPOptions
 from realpolitik.models.smp.utility import estimated_risk, risk_attitudes, utility, weighted_distance
 from realpolitik.models.smp.voting import coalition_strengths, condorcet_probabilities, scalar_pce
-from realpolitik.models.table_batch import TableBatch, TableBatchRun, classify_by_rounds, draw_by_draw
+from realpolitik.models.table_batch import (
+    TableBatch,
+    TableBatchRun,
+    classify_by_rounds,
+    draw_by_draw,
+    weighted_means,
+)
 
 #: Largest draws x actors³ handled in one block of the challenge estimates.
 BLOCK_ELEMENTS = 1 << 17
@@ -78,7 +84,7 @@ def run_tables(batch: TableBatch, options: SMPOptions) -> TableBatchRun:
     for members, states in states_by_group:
         every[:states.shape[0], members] = states
         every[states.shape[0]:, members] = states[-1]
-    return classify_by_rounds(batch, every, rounds_run, stopped)
+    return classify_by_rounds(batch, every, weighted_means(batch, every), rounds_run, stopped)
 
 
 def _turns(position, salience, capability, options: SMPOptions, scale_min, scale_max, accommodation):
