@@ -53,6 +53,15 @@ def test_bad_input_to_calibrate(cli, tmp_path, case, message):
     assert not output.exists() and list(tmp_path.iterdir()) == [data]
 
 
+def test_the_calibrated_backtest_needs_three_dossiers(cli, tmp_path):
+    data = write_deu3(tmp_path / "cases.tsv", _resolved_issues(6))
+    result = cli("backtest", "deu3", "--data", str(data), "--models", "compromise,calibrated")
+    assert result.exit_code == 2
+    assert f"{data}: 2 dossier(s) ('prnr'); the calibrated forecast is fitted and scored by dossier and needs at " \
+           "least 3" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_calibrate_refuses_a_folder_as_output(cli, tmp_path):
     data = write_deu3(tmp_path / "cases.tsv", _resolved_issues(24))
     result = cli("calibrate", "deu3", "--data", str(data), "-o", str(tmp_path))

@@ -75,12 +75,15 @@ def probabilistic_scores(distributions: list[MixedDistribution], intervals: dict
 
 
 def score_models(dataset, results: list, own: dict[str, tuple[list[MixedDistribution], dict[int, np.ndarray]]],
-                 seed: int = 0) -> dict[str, Any]:
+                 seed: int = 0) -> dict[str, Any] | None:
     """Fill each of ``results`` (:class:`realpolitik.analysis.backtest.ModelScores`) with its proper scores
     (``probabilistic``); ``own`` holds the distributions and intervals of models that have their own.
-    Returns the climatology's scores."""
+    Returns the climatology's scores; None, with nothing filled, when the data hold one dossier (no
+    other dossier gives residuals)."""
     outcome = np.array([issue.outcome for issue in dataset.issues])
     groups = np.array([issue.dossier for issue in dataset.issues])
+    if len(set(groups.tolist())) < 2:
+        return None
     labels = {"by_procedure": np.array([issue.procedure for issue in dataset.issues]),
               "by_voting_rule": np.array([issue.voting_rule for issue in dataset.issues])}
     first = dataset.issues[0].arrays.issue

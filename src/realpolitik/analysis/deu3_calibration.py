@@ -24,17 +24,20 @@ from realpolitik.analysis.calibrated import OutOfSample, fit_calibration, leave_
 from realpolitik.analysis.conformal import LEVELS
 from realpolitik.analysis.predictive import Candidates, issue_candidates
 from realpolitik.analysis.scores import coverage, crps, mean_width
+from realpolitik.forecast import ForecastRequestError
 from realpolitik.io.deu3 import Deu3Dataset
 
 #: Models fitted one by one; any other model's forecast is calibrated through the compromise model's fit.
 CALIBRATED_MODELS = ("compromise", "median", "nash", "eum")
 #: The fewest usable issues a calibration is fitted on.
 MINIMUM_ISSUES = 20
+#: The fewest dossiers: scoring leaves one out and fits the conformal levels on folds of the others.
+MINIMUM_DOSSIERS = 3
 #: The DEU III release's date of the final act (dd-mm-yy), read when present.
 FINAL_ACT_COLUMN = "finact"
 
 
-class CalibrationDataError(ValueError):
+class CalibrationDataError(ForecastRequestError):
     """Data a calibration cannot be fitted on; the message says why."""
 
 
@@ -53,9 +56,19 @@ def dataset_candidates(dataset: Deu3Dataset, model_forecasts: np.ndarray, capabi
 def calibrated_out_of_sample(dataset: Deu3Dataset, model_forecasts: np.ndarray, capability_rule: str = "gdp",
                              salience_rule: str = "recorded") -> OutOfSample:
     """The calibrated forecast of every issue, leave-one-dossier-out."""
+    _check_dossiers(dataset)
     outcome = np.array([issue.outcome for issue in dataset.issues])
-    return leave_one_group_out(dataset_candidates(dataset, model_forecasts, capability_rule, salience_rule), outcome,
-                               [issue.dossier for issue in dataset.issues])
+    try:
+        return leave_one_group_out(dataset_candidates(dataset, model_forecasts, capability_rule, salience_rule),
+                                   outcome, [issue.dossier for issue in dataset.issues])
+    except ValueError as error:
+        raise CalibrationDataError(f"{dataset.path}: cannot fit the calibrated forecast: {error}") from None
+
+
+def _check_dossiers(dataset: Deu3Dataset) -> None:
+    if len(dataset.dossiers) < MINIMUM_DOSSIERS:
+        raise CalibrationDataError(f"{dataset.path}: {len(dataset.dossiers)} dossier(s) ('prnr'); the calibrated "
+                                   f"forecast is fitted and scored by dossier and needs at least {MINIMUM_DOSSIERS}")
 
 
 def out_of_sample_scores(result: OutOfSample, outcome: np.ndarray, dataset: Deu3Dataset) -> dict[str, Any]:
@@ -112,9 +125,7 @@ def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MO
     if len(issues) < MINIMUM_ISSUES:
         raise CalibrationDataError(f"{dataset.path}: {len(issues)} usable issue(s) (with an outcome and a position); "
                                    f"a calibration needs at least {MINIMUM_ISSUES}")
-    if len(dataset.dossiers) < 2:
-        raise CalibrationDataError(f"{dataset.path}: every issue is in one dossier ('prnr'); calibration folds by "
-                                   "dossier and needs at least two")
+    _check_dossiers(dataset)
     outcome = np.array([issue.outcome for issue in issues])
     groups = np.array([issue.dossier for issue in issues])
     fitted: dict[str, Any] = {}
@@ -123,6 +134,8 @@ def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MO
         try:
             calibration = fit_calibration(candidates, outcome, groups)
             scores = out_of_sample_scores(leave_one_group_out(candidates, outcome, groups), outcome, dataset)
+        except CalibrationDataError:
+            raise
         except ValueError as error:
             raise CalibrationDataError(f"{dataset.path}: cannot fit a calibration for model '{model}': {error}") from None
         fitted[model] = {**calibration.to_dict(), "out_of_sample": scores}

@@ -84,3 +84,25 @@ def with_agreement(calibrated: CalibratedForecast, calibration: Calibration, pro
         elif candidate["value"] == reversion:
             candidate["also"] = ["reversion point"]
     return result
+
+
+def calibrate_simulation(document: dict, simulation, scenario: Scenario, model: str, options, preset: str | None,
+                         calibration: str | None) -> Forecast:
+    """Put each issue's calibrated forecast into a simulation's ``document`` (mixed with the reversion
+    point where the simulation gives P(agreement)) and say that the draws' bands are the sensitivity to
+    the inputs; ``calibration`` is a calibration file (None: the one shipped). Returns the model's
+    forecast with its calibrated issues."""
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.calibrated_text import SENSITIVITY_NOTE
+    from realpolitik.comparison import mix_with_reversion
+    from realpolitik.forecast import run
+
+    forecast = run(scenario, model, options, preset)
+    calibrate_forecast(scenario, forecast, read_calibration(calibration))
+    for item, issue_forecast in zip(simulation.issues, forecast.issues):
+        if item.agreement_probability is not None:
+            mix_with_reversion(issue_forecast, model, item.agreement_probability, calibration)
+    document["intervals_are"] = SENSITIVITY_NOTE
+    for issue_document, item in zip(document["issues"], forecast.issues):
+        issue_document["calibrated"] = item.calibrated.to_dict()
+    return forecast

@@ -135,7 +135,8 @@ def _print_backtest(result: Backtest) -> None:
         table.add_row(model.model, f"{model.overall.mae:.2f}", versus, f"{model.overall.median_ae:.2f}",
                       _share(model.overall.within_10), str(model.overall.n), "LODO" if model.validation else "no")
     console.print(table)
-    console.print(_proper_scores_table(result))
+    if result.climatology is not None:  # None with one dossier: no residuals from other dossiers
+        console.print(_proper_scores_table(result))
     console.print(_grouped_table(result, "MAE by procedure",
                                  {model.model: model.by_procedure for model in result.models}))
     console.print(_grouped_table(result, "MAE by Council voting rule",

@@ -163,11 +163,10 @@ def simulate(
 
     The run is stored (see `runs`)."""
     apply_max_memory(max_memory)
-    from realpolitik import calibrated_text
     from realpolitik.analysis import montecarlo
     from realpolitik.analysis.distributed import dask_client
     from realpolitik.analysis.expressions import parse_threshold
-    from realpolitik.comparison import mix_with_reversion
+    from realpolitik.analysis.scenario_calibration import calibrate_simulation
     from realpolitik.forecast import resolve_options
     from realpolitik.io import load_scenario
 
@@ -181,14 +180,8 @@ def simulate(
                 _progress(f"simulating {draws:,} draws", draws) as update:
             result = montecarlo.simulate(loaded, model, options, preset=preset, draws=draws, seed=seed,
                                          thresholds=thresholds, noise=noise, client=client, progress=update)
-    calibrated = _calibrated(loaded, model, options, preset, calibration)
-    for item, issue_forecast in zip(result.issues, calibrated.issues):
-        if item.agreement_probability is not None:
-            mix_with_reversion(issue_forecast, model, item.agreement_probability, calibration)
     document = result.to_dict()
-    document["intervals_are"] = calibrated_text.SENSITIVITY_NOTE
-    for issue_document, item in zip(document["issues"], calibrated.issues):
-        issue_document["calibrated"] = item.calibrated.to_dict()
+    calibrated = calibrate_simulation(document, result, loaded, model, options, preset, calibration)
     _record("simulate", loaded, model, document, preset, seed,
             {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db,
             no_store)
@@ -196,17 +189,6 @@ def simulate(
         emit_json(document)
     else:
         _print_simulation(loaded, result, calibrated)
-
-
-def _calibrated(scenario: Scenario, model: str, options: Any, preset: str | None, calibration: str | None) -> Any:
-    """The model's forecast of ``scenario`` with each issue's calibrated forecast."""
-    from realpolitik.analysis.calibration_file import read_calibration
-    from realpolitik.analysis.scenario_calibration import calibrate_forecast
-    from realpolitik.forecast import run
-
-    forecast = run(scenario, model, options, preset)
-    calibrate_forecast(scenario, forecast, read_calibration(calibration))
-    return forecast
 
 
 def _step_text(value: float, forecast: float, change: float, share: bool = False) -> str:

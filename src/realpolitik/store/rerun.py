@@ -15,6 +15,11 @@ from realpolitik.store.runs import StoredRun
 
 
 def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
+    """A forecast again, with the calibrated forecast where the stored one has it (from the calibration
+    shipped with the package)."""
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.scenario_calibration import calibrate_forecast
+
     scenario = load_scenario_dict(stored.scenario)
     forecasts = []
     for document in documents_of(stored.result):
@@ -22,7 +27,10 @@ def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
         if name not in MODELS:
             raise ForecastRequestError(f"run {stored.id} used model '{name}', which this version does not have")
         options = MODELS[name].options_type.model_validate(stored.options[name])
-        forecasts.append(run(scenario, name, options, document["preset"]))
+        forecast = run(scenario, name, options, document["preset"])
+        if any("calibrated" in issue for issue in document["issues"]):
+            calibrate_forecast(scenario, forecast, read_calibration())
+        forecasts.append(forecast)
     return forecasts_document(forecasts, compared="results" in stored.result)
 
 
@@ -49,13 +57,18 @@ def _single_model(stored: StoredRun) -> tuple[str, BaseModel]:
 def _rerun_simulation(stored: StoredRun) -> dict[str, Any]:
     """A Monte Carlo simulation again: the same draws, seed, noise model and thresholds."""
     from realpolitik.analysis.montecarlo import simulate
+    from realpolitik.analysis.scenario_calibration import calibrate_simulation
     from realpolitik.scenario import Uncertainty
 
     model, options = _single_model(stored)
     parameters = stored.parameters
-    return simulate(load_scenario_dict(stored.scenario), model, options, preset=stored.preset,
-                    draws=parameters["draws"], seed=stored.seed, thresholds=parameters["thresholds"],
-                    noise=Uncertainty.model_validate(parameters["noise"])).to_dict()
+    scenario = load_scenario_dict(stored.scenario)
+    simulation = simulate(scenario, model, options, preset=stored.preset, draws=parameters["draws"], seed=stored.seed,
+                          thresholds=parameters["thresholds"], noise=Uncertainty.model_validate(parameters["noise"]))
+    document = simulation.to_dict()
+    if "intervals_are" in stored.result:  # with the calibrated forecast, from the calibration shipped
+        calibrate_simulation(document, simulation, scenario, model, options, stored.preset, None)
+    return document
 
 
 def _rerun_levers(stored: StoredRun) -> dict[str, Any]:
