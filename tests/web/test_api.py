@@ -10,6 +10,7 @@ import pytest
 
 from realpolitik import MODELS, load_scenario, load_scenario_dict, run
 from realpolitik.analysis.challenges import challenge_perspective
+from realpolitik.comparison import run_models
 from realpolitik.models.eum import EUMOptions
 from realpolitik.store import get_run, record_run, reproduction_differences
 
@@ -70,7 +71,13 @@ def test_a_run_by_name_is_stored_and_equals_the_direct_forecast(store_client):
     assert response.status_code == 201
     document = response.json()
     expected = run(load_scenario("ukraine-2025-03"), "eum", preset="scholz2011").to_dict()
+    calibrated = {issue["issue"]: issue.pop("calibrated") for issue in document["result"]["issues"]}
     assert document["result"] == expected
+    # Each issue also carries the calibrated forecast of the command line's forecast.
+    (by_command_line,) = run_models(load_scenario("ukraine-2025-03"), "eum", "scholz2011")
+    assert calibrated == {item.issue.name: item.calibrated.to_dict() for item in by_command_line.issues}
+    for issue in document["result"]["issues"]:
+        issue["calibrated"] = calibrated[issue["issue"]]
     assert document["kind"] == "forecast"
     assert document["seed"] is None
     assert client.get(f"/api/runs/{document['id']}").json() == document
@@ -134,7 +141,7 @@ def test_issue_view_charts_the_stored_numbers(client):
     assert [row["model"] for row in view["comparison"]] == [d["model"] for d in stored["result"]["results"]]
     if importlib.util.find_spec("realpolitik.analysis.montecarlo"):
         low, high = view["interval"]
-        assert 0 <= low <= high <= 100 and view["interval_note"].startswith("80% interval")
+        assert 0 <= low <= high <= 100 and view["interval_note"].startswith("sensitivity to the inputs")
     else:
         assert view["interval"] is None and "not available" in view["interval_note"]
     median = client.get(f"/api/runs/{stored['id']}/issues/territory?model=median").json()
