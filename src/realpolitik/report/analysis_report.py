@@ -92,9 +92,7 @@ def _levers_body(result: dict[str, Any], figures: dict[str, Any]) -> str:
         levers = item["levers"]
         key = f"levers-{index}"
         if levers:
-            figures[key] = tornado_figure([{"label": f"{lever['actor']} {lever['attribute']}",
-                                            "low": lever["down"]["forecast"], "high": lever["up"]["forecast"]}
-                                           for lever in levers[:LISTED_LEVERS]], item["title"], item["baseline"])
+            figures[key] = tornado_figure(levers[:LISTED_LEVERS], item["title"], item["baseline"])
         rows = [[lever["actor"], lever["attribute"], f"{lever['current']:.4g}",
                  f"{lever['down']['value']:.4g} → {lever['down']['forecast']:.1f}",
                  f"{lever['up']['value']:.4g} → {lever['up']['forecast']:.1f}", f"{lever['swing']:.1f}"]

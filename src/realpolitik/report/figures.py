@@ -8,26 +8,42 @@ them again with matplotlib for image files. Nothing here computes a forecast.
 
 from __future__ import annotations
 
+import json
+import textwrap
 from html import escape
 from importlib import resources
 from typing import Any
 
-#: Distinguishable actor colours (colour-blind-aware first ten, then further hues), in actor order.
+#: Actor colours in actor order: Kelly's twenty-two colours of maximum contrast (K. L. Kelly, "Twenty-two
+#: colors of maximum contrast", Color Engineering 3(6), 1965) less white and black, the darkest and most
+#: saturated first so that small scenarios get the most distinct ones; twenty actors get twenty different hues.
 ACTOR_COLOURS = (
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
-    "#393b79", "#ad494a", "#637939", "#e6550d", "#7b4173", "#3182bd", "#31a354", "#843c39", "#5254a3", "#969696",
+    "#0067a5", "#be0032", "#008856", "#f38400", "#875692", "#882d17", "#e68fac", "#2b3d26", "#a1caf1", "#f6a600",
+    "#604e97", "#8db600", "#b3446c", "#654522", "#e25822", "#848482", "#c2b280", "#f99379", "#dcd300", "#f3c300",
 )
 FORECAST_COLOUR = "#111827"
 INTERVAL_COLOUR = "rgba(37, 99, 235, 0.14)"
 STATUS_QUO_COLOUR = "#6b7280"
 FONT = {"family": "Inter, 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif", "size": 13, "color": "#1f2937"}
-#: Longest anchor label shown on an axis; the full text is in the hover and the tables.
+#: Longest anchor label line on an axis: longer labels wrap onto further lines, never cut.
 ANCHOR_LABEL_LENGTH = 34
+
+#: The plotly.js configuration of every chart, in the app and in reports: no logo, and no button or link
+#: that sends a chart or its data to a plotly server (Chart Studio), so nothing leaves the machine.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False, "showEditInChartStudio": False,
+                 "showLink": False, "sendData": False, "plotlyServerURL": "", "topojsonURL": "",
+                 "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio", "lasso2d", "select2d"]}
+
+
+def plotly_library() -> str:
+    """plotly.js exactly as shipped inside the plotly package."""
+    return resources.files("plotly").joinpath("package_data", "plotly.min.js").read_text(encoding="utf-8")
 
 
 def plotly_javascript() -> str:
-    """plotly.js as shipped inside the plotly package (served by the app, inlined in reports)."""
-    return resources.files("plotly").joinpath("package_data", "plotly.min.js").read_text(encoding="utf-8")
+    """plotly.js followed by :data:`PLOTLY_CONFIG` made the default of every chart (served by the app,
+    inlined in reports)."""
+    return plotly_library() + f"\n;Plotly.setPlotConfig({json.dumps(PLOTLY_CONFIG)});\n"
 
 
 def actor_colour(index: int) -> str:
@@ -36,8 +52,13 @@ def actor_colour(index: int) -> str:
 
 
 def short_label(text: str, length: int = ANCHOR_LABEL_LENGTH) -> str:
-    """``text`` cut to ``length`` characters with an ellipsis."""
+    """``text`` cut to ``length`` characters with an ellipsis (for hover lines that must stay short)."""
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def wrapped_label(text: str, length: int = ANCHOR_LABEL_LENGTH) -> list[str]:
+    """``text`` in whole words on lines of at most ``length`` characters (a longer word keeps a line of its own)."""
+    return textwrap.wrap(text, length, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _plain(text: str) -> str:
@@ -103,8 +124,8 @@ def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title
                   "gridcolor": "#eef0f3", "showgrid": len(rounds) > 1},
         "yaxis": {"range": [low - padding, high + padding], "zeroline": False,
                   "tickvals": sorted(anchors) or None, "gridcolor": "#e5e7eb",
-                  "ticktext": [_plain(f"{point:g} {short_label(anchors[point])}") for point in sorted(anchors)]
-                  or None,
+                  "ticktext": ["<br>".join(_plain(line) for line in wrapped_label(f"{point:g} {anchors[point]}"))
+                               for point in sorted(anchors)] or None,
                   "automargin": True},
         "legend": {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
         "shapes": shapes,
@@ -161,7 +182,7 @@ def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict
                     "font": {"size": 11, "color": "#6b7280"}} for x, y, xanchor, yanchor, text in quadrants]
     shapes = [{"type": "line", "x0": -reach, "x1": reach, "y0": reach, "y1": -reach,
                "line": {"color": "#d1d5db", "width": 1, "dash": "dot"}}]
-    layout = _base_layout(f"Who challenges whom — as {actor} sees it")
+    layout = _base_layout(f"Who challenges whom — the expected utility model's view, as {actor} sees it")
     layout.update({
         "xaxis": {"title": {"text": f"{actor}'s expected utility of challenging"}, "range": [-reach, reach],
                   "zeroline": True, "zerolinecolor": "#9ca3af", "zerolinewidth": 1.5, "gridcolor": "#f1f5f9"},
@@ -176,28 +197,85 @@ def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict
 def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: float) -> dict[str, Any]:
     """The levers tornado: for each lever, the forecast after stepping it down and up, around the baseline.
 
-    ``levers`` are ``{label, low, high}`` (the forecasts after the step down and the step
-    up), strongest first; the strongest is drawn at the top.
+    ``levers`` are entries of a levers document (``realpolitik levers --format json``): ``actor``,
+    ``attribute``, ``current`` and the ``down`` and ``up`` steps with the lever's new ``value`` and the
+    ``forecast`` after it; strongest first, the strongest drawn at the top. Each bar says its step and
+    where the forecast goes: ``80→70: 61.4``.
     """
     ordered = list(reversed(levers))
-    labels = [_plain(lever["label"]) for lever in ordered]
-    data = [
-        {"type": "bar", "orientation": "h", "name": "step down", "y": labels, "base": baseline,
-         "x": [lever["low"] - baseline for lever in ordered], "marker": {"color": "#60a5fa"},
-         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>step down</extra>",
-         "customdata": [lever["low"] for lever in ordered]},
-        {"type": "bar", "orientation": "h", "name": "step up", "y": labels, "base": baseline,
-         "x": [lever["high"] - baseline for lever in ordered], "marker": {"color": "#f97316"},
-         "hovertemplate": "%{y}<br>forecast %{customdata:.1f}<extra>step up</extra>",
-         "customdata": [lever["high"] for lever in ordered]},
-    ]
+    labels = [_plain(f"{lever['actor']} {lever['attribute']}") for lever in ordered]
+
+    def bars(name: str, step: str, colour: str) -> dict[str, Any]:
+        return {"type": "bar", "orientation": "h", "name": name, "y": labels, "base": baseline,
+                "x": [lever[step]["forecast"] - baseline for lever in ordered], "marker": {"color": colour},
+                "text": [f"{lever['current']:.4g}→{lever[step]['value']:.4g}: {lever[step]['forecast']:.1f}"
+                         for lever in ordered],
+                "textposition": "outside", "cliponaxis": False, "textfont": {"size": 11},
+                "hovertemplate": f"%{{y}} %{{text}}<br>forecast {baseline:.1f}→%{{customdata:.1f}}<extra>{name}</extra>",
+                "customdata": [lever[step]["forecast"] for lever in ordered]}
+
+    data = [bars("step down", "down", "#2563eb"), bars("step up", "up", "#c2410c")]
     layout = _base_layout(_plain(f"Levers — {issue_title}"))
+    forecasts = [baseline] + [lever[step]["forecast"] for lever in levers for step in ("down", "up")]
+    margin = (max(forecasts) - min(forecasts)) * 0.35 + 1
     layout.update({
         "barmode": "overlay",
-        "xaxis": {"title": {"text": "forecast"}, "gridcolor": "#eef0f3"},
+        "xaxis": {"title": {"text": f"forecast (baseline {baseline:.1f})"}, "gridcolor": "#eef0f3",
+                  "range": [min(forecasts) - margin, max(forecasts) + margin]},
         "yaxis": {"automargin": True},
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": baseline, "x1": baseline, "y0": 0, "y1": 1,
                     "line": {"color": FORECAST_COLOUR, "width": 2}}],
         "legend": {"orientation": "h", "y": -0.18},
+    })
+    return {"data": data, "layout": layout}
+
+
+def positions_figure(issue: dict[str, Any], actor_order: list[str], weights: dict[str, float], model_title: str,
+                     interval: tuple[float, float] | None = None) -> dict[str, Any]:
+    """A one-shot model's chart: each actor's position on the issue's scale (a row per actor, lowest
+    position at the bottom, the marker's area proportional to the actor's weight, capability x salience),
+    the model's settlement as a line and its sensitivity band where computed.
+
+    Models without rounds (the compromise, the weighted median, the Nash solution, the veto
+    players) map positions to one outcome; this shows what they read and where they land.
+    """
+    positions = issue["rounds"][0]["positions"]
+    names = sorted(positions, key=lambda name: (positions[name], name))
+    heaviest = max([weights.get(name, 0.0) for name in names] + [1e-12])
+    low, high = issue["scale"]
+    anchors = {float(point): label for point, label in issue["anchors"].items()}
+    data = [{
+        "type": "scatter", "mode": "markers", "showlegend": False, "name": "positions",
+        "x": [positions[name] for name in names], "y": [_plain(name) for name in names],
+        "customdata": [weights.get(name, 0.0) for name in names],
+        "marker": {"size": [8 + 22 * (weights.get(name, 0.0) / heaviest) ** 0.5 for name in names],
+                   "color": [actor_colour(actor_order.index(name)) if name in actor_order else "#555555"
+                             for name in names], "line": {"width": 1, "color": "#ffffff"}},
+        "hovertemplate": "<b>%{y}</b><br>position %{x:.1f}<br>weight (capability × salience) %{customdata:.3g}"
+                         "<extra></extra>",
+    }]
+    forecast = issue["forecast"]
+    shapes: list[dict[str, Any]] = []
+    if interval is not None and interval[1] > interval[0]:
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": interval[0], "x1": interval[1], "y0": 0,
+                       "y1": 1, "fillcolor": INTERVAL_COLOUR, "line": {"width": 0}, "layer": "below"})
+    shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": forecast, "x1": forecast, "y0": 0, "y1": 1,
+                   "line": {"color": FORECAST_COLOUR, "width": 3, "dash": "dash"}})
+    annotations = [{"xref": "x", "yref": "paper", "x": forecast, "y": 1, "yanchor": "bottom", "showarrow": False,
+                    "text": f"<b>settlement {forecast:.1f}</b>", "font": {"size": 12, "color": FORECAST_COLOUR},
+                    "bgcolor": "rgba(255,255,255,0.85)"}]
+    if issue.get("status_quo") is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": issue["status_quo"],
+                       "x1": issue["status_quo"], "y0": 0, "y1": 1,
+                       "line": {"color": STATUS_QUO_COLOUR, "width": 1.5, "dash": "dot"}})
+    layout = _base_layout(_plain(f"{issue['title']} — {model_title}: positions and settlement"))
+    padding = (high - low) * 0.04
+    layout.update({
+        "xaxis": {"range": [low - padding, high + padding], "zeroline": False, "gridcolor": "#e5e7eb",
+                  "tickvals": sorted(anchors) or None, "tickangle": 0, "automargin": True,
+                  "ticktext": ["<br>".join(_plain(line) for line in wrapped_label(f"{point:g} {anchors[point]}", 16))
+                               for point in sorted(anchors)] or None},
+        "yaxis": {"automargin": True, "gridcolor": "#f1f5f9"},
+        "shapes": shapes, "annotations": annotations,
     })
     return {"data": data, "layout": layout}

@@ -14,7 +14,7 @@ from realpolitik.analysis.challenges import challenge_perspective
 from realpolitik.comparison import documents_of
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.models.eum import EUMOptions
-from realpolitik.report.figures import quadrant_figure, trajectory_figure
+from realpolitik.report.figures import positions_figure, quadrant_figure, trajectory_figure
 from realpolitik.report.uncertainty import Analyses, forecast_interval, levers_tornado, status_of, stored_analyses
 from realpolitik.scenario import Scenario, load_scenario_dict
 from realpolitik.store import StoredRun
@@ -49,6 +49,12 @@ def default_perspective(scenario: Scenario, issue: str) -> str:
     arrays = scenario.issue_arrays(issue)
     weights = arrays.capability * arrays.salience
     return arrays.actors[int(weights.argmax())]
+
+
+def actor_weights(scenario: Scenario, issue: str) -> dict[str, float]:
+    """Each actor's weight on ``issue``: capability x salience."""
+    arrays = scenario.issue_arrays(issue)
+    return {name: float(weight) for name, weight in zip(arrays.actors, arrays.capability * arrays.salience)}
 
 
 def _eum_options(stored: StoredRun) -> EUMOptions:
@@ -91,7 +97,10 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
         "calibrated": item.get("calibrated"),
         "perspective": viewer, "perspective_round": state["round"], "actors": list(state["positions"]),
         "challenges": challenges,
-        "trajectory": trajectory_figure(item, actor_order, document["model_title"], interval.get("interval")),
+        "one_shot": len(item["rounds"]) == 1,
+        "trajectory": (positions_figure(item, actor_order, actor_weights(scenario, issue), document["model_title"],
+                                        interval.get("interval")) if len(item["rounds"]) == 1 else
+                       trajectory_figure(item, actor_order, document["model_title"], interval.get("interval"))),
         "quadrant": quadrant_figure(challenges, actor_order),
         "tornado": tornado.get("figure"), "tornado_note": tornado.get("note"),
         "analyses": {name: status_of(analyses, name, document["model"]) for name in ("sensitivity", "levers")},

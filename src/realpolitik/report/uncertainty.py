@@ -56,6 +56,10 @@ def forecast_interval(analyses: Analyses, model: str, issue: str) -> dict[str, A
     item = next(item for item in simulation["issues"] if item["issue"] == issue)
     intervals = item["intervals"]
     low, high = intervals[SHOWN_INTERVAL]
+    if intervals["95"][1] - intervals["95"][0] < 0.05:
+        return {"interval": (low, high),
+                "note": f"sensitivity to the inputs, not a forecast interval: every one of {simulation['draws']} Monte Carlo draws of the inputs (seed "
+                        f"{simulation['seed']}) gives {item['median']:.1f}: the inputs' noise does not move it"}
     return {"interval": (low, high),
             "note": f"sensitivity to the inputs, not a forecast interval: {SHOWN_INTERVAL}% of {simulation['draws']} "
                     f"Monte Carlo draws of the inputs (seed {simulation['seed']}) give {low:.1f}–{high:.1f}; 50%: "
@@ -70,7 +74,5 @@ def levers_tornado(analyses: Analyses, model: str, issue: str) -> dict[str, Any]
         return {"note": _not_ready(entry, "levers")}
     levers = next(item for item in entry["result"]["issues"] if item["issue"] == issue)
     moving = [lever for lever in levers["levers"] if lever["swing"] > 0][:TORNADO_LEVERS]
-    shown = [{"label": f"{lever['actor']} {lever['attribute']}", "low": lever["down"]["forecast"],
-              "high": lever["up"]["forecast"]} for lever in moving]
-    figure = tornado_figure(shown, levers["title"], levers["baseline"]) if shown else None
+    figure = tornado_figure(moving, levers["title"], levers["baseline"]) if moving else None
     return {"figure": figure, "note": levers["sentence"]}

@@ -83,8 +83,8 @@ function showError(container, error) {
 }
 
 function plot(node, figure) {
-  const config = {displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"]};
-  return Plotly.react(node, figure.data, figure.layout, config).then(() => node.setAttribute("data-drawn", "1"));
+  // The configuration (no logo, no cloud or editing links) is set once by /static/vendor/plotly.min.js.
+  return Plotly.react(node, figure.data, figure.layout).then(() => node.setAttribute("data-drawn", "1"));
 }
 
 function format(value, digits = 1) {
