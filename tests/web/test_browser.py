@@ -94,6 +94,8 @@ def test_changing_one_salience_changes_the_chart_and_the_forecast(page, server):
     expect(page.locator("#forecast-value")).to_have_text("37.1")
     assert chart_positions(page, "USA") != before
     expect(page.locator("#forecast-interval")).not_to_be_empty()
+    expect(page.locator("#forecast-calibrated")).to_contain_text("calibrated forecast: median")
+    expect(page.locator("#forecast-calibrated-note")).to_contain_text("borrowed from EU legislation")
 
     page.select_option("#perspective", "Russia")
     expect(page.locator("#quadrant-chart .gtitle")).to_have_text(re.compile("as Russia sees it"))
