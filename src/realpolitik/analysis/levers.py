@@ -41,7 +41,7 @@ from realpolitik import budget
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Shock, parse_shock, valid_range
 from realpolitik.analysis.montecarlo import ValueTable, deal
-from realpolitik.forecast import resolve_options
+from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.scenario import Issue, Scenario, Uncertainty, load_scenario_dict
 
 ATTRIBUTES = ("position", "salience", "capability")
@@ -194,22 +194,41 @@ def sweep_issue(scenario: Scenario, model: str, options: BaseModel, steps: Lever
                 draws: int | None = None, seed: int = 0) -> IssueLevers:
     """The levers of issue ``index``: one batch of ``1 + 6N`` tables through the model, or, with
     ``draws``, of ``(1 + 6N) x draws`` perturbed tables ranked by ``P(agreement)``."""
-    if draws is None:
-        table = ValueTable.of(scenario, Uncertainty())  # only the values are used, not the sds
-        changes, rows = _stepped_tables(table, index, steps)
-        forecast = table.issue_forecasts(rows, index, model, options)
-        target: Literal["forecast", "agreement"] = "forecast"
-    else:
-        table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
-        changes, centers = _stepped_tables(table, index, steps)
+    return sweep_issues(scenario, model, options, steps, [index], draws, seed)[0]
+
+
+def sweep_issues(scenario: Scenario, model: str, options: BaseModel, steps: LeverSteps, indices: Sequence[int],
+                 draws: int | None = None, seed: int = 0) -> list[IssueLevers]:
+    """The levers of the issues ``indices`` (see :func:`sweep_issue`). A model that spans issues runs
+    the changed tables of every issue as one batch; a one-issue model runs one batch per issue."""
+    noise = Uncertainty() if draws is None else scenario.uncertainty or Uncertainty()
+    table = ValueTable.of(scenario, noise)  # without draws only the values are used, not the sds
+    stepped = [_stepped_tables(table, index, steps) for index in indices]
+    if draws is not None:
         normal = np.random.default_rng(seed).standard_normal((draws, len(table.value)))
-        rows = table.perturbed(centers, normal).reshape(-1, len(table.value))
+        stepped = [(changes, table.perturbed(centers, normal).reshape(-1, len(table.value)))
+                   for changes, centers in stepped]
+    if MODELS[model].run_issue is None:
+        every = table.table_forecasts(np.concatenate([rows for _, rows in stepped]), model, options)
+        bounds = np.cumsum([0] + [len(rows) for _, rows in stepped])
+        forecasts = [every[start:end, index] for start, end, index in zip(bounds[:-1], bounds[1:], indices)]
+    else:
+        forecasts = [table.issue_forecasts(rows, index, model, options) for (_, rows), index in zip(stepped, indices)]
+    return [_issue_levers(table, index, changes, rows, forecast, draws)
+            for index, (changes, rows), forecast in zip(indices, stepped, forecasts)]
+
+
+def _issue_levers(table: ValueTable, index: int, changes: list[tuple], rows: np.ndarray, forecast: np.ndarray,
+                  draws: int | None) -> IssueLevers:
+    """The levers of issue ``index`` from the forecasts of its changed tables (with ``draws``: of their
+    perturbed copies, judged by the veto players)."""
+    target: Literal["forecast", "agreement"] = "forecast"
+    if draws is not None:
         columns = table.issues[index]
-        decided = deal(columns.issue, table.issue_forecasts(rows, index, model, options),
-                       rows[:, columns.veto_position])
+        decided = deal(columns.issue, forecast, rows[:, columns.veto_position])
         if decided is None:
             raise ValueError(f"issue '{columns.issue.name}' declares no veto players")
-        forecast = decided[0].reshape(len(centers), draws).mean(axis=1)
+        forecast = decided[0].reshape(1 + 2 * len(changes), draws).mean(axis=1)
         target = "agreement"
     issue = table.issues[index].issue
     baseline = float(forecast[0])
@@ -355,8 +374,8 @@ def analyse_levers(scenario: Scenario, model: str = "eum", options: BaseModel | 
                    progress: Callable[[int], None] | None = None, issues: Sequence[str] | None = None,
                    target: Literal["forecast", "agreement"] = "forecast", draws: int = AGREEMENT_DRAWS,
                    seed: int = 0) -> LeverAnalysis:
-    """The lever sweep of the chosen issues (all by default; one Dask task per issue) and the
-    shocks' outcome.
+    """The lever sweep of the chosen issues (all by default; one Dask task per issue, or one for
+    them all with a model that spans issues) and the shocks' outcome.
 
     ``shocks`` are expressions such as ``"Russia.salience[ceasefire]=40"``; ``client`` is a
     Dask client (an in-process one is started when None); ``progress(n)`` is called with
@@ -371,17 +390,19 @@ def analyse_levers(scenario: Scenario, model: str = "eum", options: BaseModel | 
     steps = steps or LeverSteps()
     parsed = [item if isinstance(item, Shock) else parse_shock(item, scenario) for item in shocks]
     sample = draws if target == "agreement" else None
-    tasks = [(scenario, model, options, steps, index, sample, seed)
-             for index in swept_issues(scenario, issues, target)]
+    chosen = swept_issues(scenario, issues, target)
+    # A model that spans issues sweeps them all as one batch (one task); others one task per issue.
+    groups = [chosen] if MODELS[model].run_issue is None else [[index] for index in chosen]
+    tasks = [(scenario, model, options, steps, group, sample, seed) for group in groups]
     finished = 0
 
-    def done(_: int) -> None:
+    def done(task: int) -> None:
         nonlocal finished
-        finished += 1
+        finished += len(groups[task])
         if progress is not None:
             progress(finished)
 
     with nullcontext(client) if client is not None else dask_client() as active:
-        issues = map_in_order(active, sweep_issue, tasks, done)
+        issues = [item for swept in map_in_order(active, sweep_issues, tasks, done) for item in swept]
     outcome = shock_forecasts(scenario, model, options, parsed) if parsed else None
     return LeverAnalysis(scenario.name, model, preset, options, steps, issues, outcome)
