@@ -73,3 +73,16 @@ def test_bad_options_are_refused(cli, option, message):
     result = cli("forecast", str(shared_file("ktab", "smpExample.xml")), "--model", "smp", "--option", option)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_a_stored_run_with_the_file_options_reruns_to_the_same_numbers(cli, run_store):
+    from realpolitik.store import get_run
+    from realpolitik.store.diff import changed_values
+    from realpolitik.store.rerun import rerun_run
+
+    document, _ = run_json(cli)
+    stored = get_run(1)
+    assert stored.options["smp"]["seed"] == 3507583219545544127
+    again = rerun_run(stored)
+    assert changed_values({"options": stored.result["options"], "issues": stored.result["issues"]},
+                          {"options": again["options"], "issues": again["issues"]}) == []

@@ -280,7 +280,7 @@ class KTABRun:
         """The SMP options the file states: its model parameters (KTAB's defaults where it
         has no <ModelParameters>), its seed and its ideal adjustments."""
         return (self.options or SMPOptions()).model_copy(update={"seed": self.seed,
-                                                                 "ideal_adjustment": self.ideal_adjustment})
+                                                                 "ideal_adjustment": list(self.ideal_adjustment)})
 
 
 def read_ktab_xml_run(path: str | Path) -> KTABRun:

@@ -189,8 +189,8 @@ class SMPOptions(BaseModel):
     min_significant_delta: float = 1e-4
     seed: int | None = Field(None, ge=0, lt=2**64, description="Seed of KTAB's generator for Stochastic "
                              "transitions (KTAB's prngSeed); drawn at random when not given.")
-    ideal_adjustment: tuple[IdealAdjustment, ...] = Field(
-        (), description="KTAB's ideal adjustments; none: every actor's ideal is its position.")
+    ideal_adjustment: list[IdealAdjustment] = Field(
+        default_factory=list, description="KTAB's ideal adjustments; none: every actor's ideal is its position.")
 
     @model_validator(mode="after")
     def _check(self) -> SMPOptions:
