@@ -23,18 +23,11 @@ from realpolitik.models.weighted import weighted_mean
 from realpolitik.scenario import TableArrays
 
 
-@dataclass(frozen=True)
-class TableBatch:
-    """``position``, ``salience`` (0..1), ``capability``: ``(B, N, K)`` (NaN position, zero salience
-    and capability where an actor takes no part); ``scale_min``, ``scale_max``: ``(K,)``."""
-
-    actors: list[str]
-    issues: list[str]
-    position: np.ndarray
-    salience: np.ndarray
-    capability: np.ndarray
-    scale_min: np.ndarray
-    scale_max: np.ndarray
+@dataclass
+class TableBatch(TableArrays):
+    """:class:`~realpolitik.scenario.TableArrays` with a leading draw axis: ``position``, ``salience``
+    (0..1), ``capability`` ``(B, N, K)`` (NaN position, zero salience and capability where an actor
+    takes no part, the same actors in every draw); ``scale_min``, ``scale_max`` ``(K,)``."""
 
     @property
     def participates(self) -> np.ndarray:

@@ -29,6 +29,7 @@ from realpolitik.models.exchange.trades import (
     WORKING_SCALE,
     _evaluate,
     expected_outcomes,
+    move_supplier,
 )
 from realpolitik.models.table_batch import TableBatch, TableBatchRun, classify_by_rounds, draw_by_draw
 
@@ -272,13 +273,7 @@ def _after_exchange(state, going, actor_i, issue_i, actor_j, issue_j, vote_i, vo
             draw, slot = np.nonzero(here)
             if draw.size == 0:
                 continue
-            ids = offset[draw, 0] + slot
-            current = getattr(state, f"move_{role}")[ids]
-            lowest, highest = getattr(state, f"earlier_min_{role}"), getattr(state, f"earlier_max_{role}")
-            lowest[ids] = np.minimum(lowest[ids], current)
-            highest[ids] = np.maximum(highest[ids], current)
-            getattr(state, f"earlier_sum_{role}")[ids] += current
-            getattr(state, f"supply_{role}")[ids] = vote[draw]
+            move_supplier(state, role, offset[draw, 0] + slot, vote[draw])
     draw, slot = np.nonzero(visiting & touched)
     _evaluate(state, offset[draw, 0] + slot)
 

@@ -300,6 +300,17 @@ def _see(s: _Round, demander: int, issue: int, mover: int, vote: float) -> None:
     s.seen_position[demander, issue, mover] = seen
 
 
+def move_supplier(s: _Round, role: str, ids: np.ndarray, supply: np.ndarray) -> None:
+    """Candidates ``ids`` whose supplier ``role`` ("i" or "j") was moved by an executed exchange: it
+    starts from ``supply`` now, and the move computed so far joins the earlier moves."""
+    current = getattr(s, f"move_{role}")[ids]
+    lowest, highest = getattr(s, f"earlier_min_{role}"), getattr(s, f"earlier_max_{role}")
+    lowest[ids] = np.minimum(lowest[ids], current)
+    highest[ids] = np.maximum(highest[ids], current)
+    getattr(s, f"earlier_sum_{role}")[ids] += current
+    getattr(s, f"supply_{role}")[ids] = supply
+
+
 def _after_exchange(s: _Round, done: int, queue: np.ndarray) -> np.ndarray:
     """Recompute the queued exchanges that ``done`` touched and drop those no longer valid.
 
@@ -330,13 +341,7 @@ def _after_exchange(s: _Round, done: int, queue: np.ndarray) -> np.ndarray:
             break
         for moved, new_supply, role in ((moved_i, new_supply_i, "i"), (moved_j, new_supply_j, "j")):
             rows = visiting & moved
-            ids = unique[rows]
-            current = getattr(s, f"move_{role}")[ids]
-            lowest, highest = getattr(s, f"earlier_min_{role}"), getattr(s, f"earlier_max_{role}")
-            lowest[ids] = np.minimum(lowest[ids], current)
-            highest[ids] = np.maximum(highest[ids], current)
-            getattr(s, f"earlier_sum_{role}")[ids] += current
-            getattr(s, f"supply_{role}")[ids] = new_supply[rows]
+            move_supplier(s, role, unique[rows], new_supply[rows])
         _evaluate(s, unique[visiting & touched])
         alive = visiting & s.valid[unique]
         surviving += alive
