@@ -114,3 +114,18 @@ def test_a_held_out_group_is_forecast_without_its_outcomes():
     others = np.flatnonzero(groups != "d0")
     assert any(not np.allclose(first.distributions[i].atom_masses, second.distributions[i].atom_masses)
                for i in others)
+
+
+def test_the_fast_pit_range_is_that_of_the_distribution():
+    from realpolitik.analysis.predictive import FEATURES, PredictiveModel
+    from realpolitik.analysis.scores import pit_range
+
+    rng = np.random.default_rng(0)
+    model = PredictiveModel(rng.normal(size=len(FEATURES)), 0.35, 0.2)
+    for number in range(40):
+        position = rng.choice(np.arange(0.0, 101.0, 5.0), size=6)
+        candidates = issue_candidates(list("abcdef"), position, rng.uniform(0.1, 1.0, 6), rng.uniform(1, 3, 6),
+                                      0.0, 100.0, None if number % 2 else 30.0, None)
+        for outcome in (position[0], 37.3, 0.0, 100.0):
+            assert model.pit_range(candidates, outcome) == pytest.approx(
+                pit_range(model.distribution(candidates), outcome), abs=1e-12)

@@ -25,7 +25,7 @@ from realpolitik.analysis import predictive
 from realpolitik.analysis.conformal import LEVELS, conformal_level, out_of_fold
 from realpolitik.analysis.distribution import MixedDistribution
 from realpolitik.analysis.predictive import Candidates, PredictiveModel
-from realpolitik.analysis.scores import central_level
+from realpolitik.analysis.scores import level_of_pit_range
 
 
 @dataclass
@@ -53,7 +53,7 @@ def fit_calibration(candidates: list[Candidates], outcome: np.ndarray, groups) -
 
     def scores(training: np.ndarray, held_out: np.ndarray) -> np.ndarray:
         fitted = predictive.fit([c for c, keep in zip(candidates, training) if keep], outcome[training])
-        return np.array([central_level(fitted.distribution(candidates[i]), outcome[i])
+        return np.array([level_of_pit_range(*fitted.pit_range(candidates[i], outcome[i]))
                          for i in np.flatnonzero(held_out)])
 
     calibration_scores = out_of_fold(groups, scores)

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import log_softmax, ndtr
+from scipy.special import ndtr
 from threadpoolctl import threadpool_limits
 
 from realpolitik.analysis.distribution import MixedDistribution
@@ -162,6 +162,12 @@ def matched_candidate(candidates: Candidates, outcome: float) -> int | None:
     return index if gap[index] <= MATCH_TOLERANCE * (candidates.scale_max - candidates.scale_min) else None
 
 
+def _log_softmax(utility: np.ndarray) -> np.ndarray:
+    """``u - log Σ exp(u)`` over the last axis (entries of -inf stay -inf)."""
+    top = utility.max(axis=-1, keepdims=True)
+    return utility - top - np.log(np.exp(utility - top).sum(axis=-1, keepdims=True))
+
+
 def _kernel_cells(values: np.ndarray, edges: np.ndarray, width: float) -> np.ndarray:
     """The mass of each cell of ``edges`` under a Gaussian of sd ``width`` at each of ``values`` cut to
     the grid: ``(..., C)`` for values ``(...)``."""
@@ -182,16 +188,28 @@ class PredictiveModel:
 
     def probabilities(self, candidates: Candidates) -> np.ndarray:
         """``p_k``, the candidate probabilities given an atom, ``(K,)``."""
-        return np.exp(log_softmax(candidates.features @ self.coefficients))
+        return np.exp(_log_softmax(candidates.features @ self.coefficients))
 
-    def distribution(self, candidates: Candidates) -> MixedDistribution:
-        """The predictive distribution of the issue's outcome."""
-        probability = self.probabilities(candidates)
+    def _parts(self, candidates: Candidates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The atoms' masses ``(K,)``, the grid's edges ``(C + 1,)`` and the cells' masses ``(C,)``."""
         edges = np.linspace(candidates.scale_min, candidates.scale_max, GRID_CELLS + 1)
         span = candidates.scale_max - candidates.scale_min
         cells = _kernel_cells(np.asarray(candidates.compromise), edges, self.bandwidth * span)
         share = self.continuous_share
-        return MixedDistribution.create(candidates.values, (1.0 - share) * probability, edges, share * cells)
+        return (1.0 - share) * self.probabilities(candidates), edges, share * cells
+
+    def distribution(self, candidates: Candidates) -> MixedDistribution:
+        """The predictive distribution of the issue's outcome."""
+        atoms, edges, cells = self._parts(candidates)
+        return MixedDistribution.create(candidates.values, atoms, edges, cells)
+
+    def pit_range(self, candidates: Candidates, outcome: float) -> tuple[float, float]:
+        """``(F(o-), F(o))`` of :meth:`distribution`, without building it (the conformal scores need
+        many)."""
+        atoms, edges, cells = self._parts(candidates)
+        continuous = float(np.interp(outcome, edges, np.concatenate([[0.0], np.cumsum(cells)])))
+        return (float(atoms[candidates.values < outcome].sum()) + continuous,
+                float(atoms[candidates.values <= outcome].sum()) + continuous)
 
     def to_dict(self) -> dict[str, Any]:
         return {"features": list(FEATURES), "coefficients": self.coefficients.tolist(),
@@ -218,7 +236,7 @@ def fit(candidates: list[Candidates], outcome: np.ndarray, penalty: float = PENA
 
     def loss_and_gradient(beta: np.ndarray) -> tuple[float, np.ndarray]:
         utility = np.where(present, features @ beta, -np.inf)
-        log_p = log_softmax(utility, axis=1)
+        log_p = _log_softmax(utility)
         p = np.where(present, np.exp(log_p), 0.0)
         expected = np.einsum("ik,ikf->if", p, features)
         gradient = -(features[rows, index] - expected).sum(axis=0) + penalty * beta

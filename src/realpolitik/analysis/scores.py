@@ -90,7 +90,11 @@ def pit_histogram(lower, upper, bins: int = PIT_BINS) -> np.ndarray:
 
 def central_level(distribution: MixedDistribution, outcome: float) -> float:
     """The smallest level p whose central interval holds ``outcome``: ``max(1 - 2F(o), 2F(o-) - 1, 0)``."""
-    below, up_to = pit_range(distribution, outcome)
+    return level_of_pit_range(*pit_range(distribution, outcome))
+
+
+def level_of_pit_range(below: float, up_to: float) -> float:
+    """``max(1 - 2F(o), 2F(o-) - 1, 0)`` (at most 1) from ``F(o-)`` and ``F(o)``."""
     return float(min(1.0, max(1.0 - 2.0 * up_to, 2.0 * below - 1.0, 0.0)))
 
 
