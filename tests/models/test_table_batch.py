@@ -82,3 +82,15 @@ def test_smp_draws_that_hit_the_round_limit_and_stop_early_in_one_batch():
     _assert_same(batched, one_by_one)
     rounds = set(one_by_one.rounds_run.tolist())
     assert 10 in rounds and len(rounds) >= 3  # some stopped early, at different turns, some at the limit
+
+
+def test_smp_ideal_adjustments_in_one_batch(monkeypatch):
+    """KTAB's ideal-accommodation matrix: Russia's ideal keeps 10% of its own lag and moves 30% toward the USA."""
+    scenario = load_scenario("ukraine-2025-03")
+    table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
+    tables = table.table_batch(table.draw(np.random.default_rng(5), 6))
+    options = resolve_options("smp", overrides={"ideal_adjustment": [
+        {"adjusting": "Russia", "reference": "Russia", "adjust": 0.6},
+        {"adjusting": "Russia", "reference": "USA", "adjust": 0.3}]})
+    batched = _batched_without_the_kernel("smp", tables, options, monkeypatch)
+    _assert_same(batched, draw_by_draw(tables, MODELS["smp"].run_table, options))
