@@ -211,6 +211,7 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
                 "text": [f"{lever['current']:.4g}→{lever[step]['value']:.4g}: {lever[step]['forecast']:.1f}"
                          for lever in ordered],
                 "textposition": "outside", "cliponaxis": False, "textfont": {"size": 11},
+                "insidetextfont": {"color": "#ffffff"}, "outsidetextfont": {"color": FONT["color"]},
                 "hovertemplate": f"%{{y}} %{{text}}<br>forecast {baseline:.1f}→%{{customdata:.1f}}<extra>{name}</extra>",
                 "customdata": [lever[step]["forecast"] for lever in ordered]}
 

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from realpolitik import __version__
 from realpolitik.budget import WEB_BUDGET, Budget
 from realpolitik.store import open_store
-from realpolitik.web import api_analyses, api_ledger, api_meta, api_runs, api_scenarios, pages
+from realpolitik.web import api_analyses, api_ledger, api_meta, api_overview, api_runs, api_scenarios, pages
 from realpolitik.web.analysis_workers import AnalysisWorkers
 from realpolitik.web.bodies import StrictBodies
 from realpolitik.web.errors import declare_errors, install_error_handlers
@@ -58,7 +58,7 @@ def create_app(db: str | None = None, token: str | None = None,
     app.state.model_slots = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
     # A forecast run's analyses are computed after it answers, on threads of their own.
     app.state.analysis_workers = AnalysisWorkers(app.state.db)
-    for router in (api_meta.router, api_scenarios.router, api_runs.router, api_analyses.router):
+    for router in (api_meta.router, api_scenarios.router, api_runs.router, api_analyses.router, api_overview.router):
         app.include_router(router)
     app.include_router(pages.router)
     app.include_router(api_ledger.router)

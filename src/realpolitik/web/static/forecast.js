@@ -1,10 +1,42 @@
-// The forecast view of one stored run: per issue the forecast and its interval, positions by round,
-// who challenges whom from a chosen actor's perspective, and the levers.
+// The forecast view of one stored run: the answer first (overview.js), what if (whatif.js), then per issue
+// the forecast and its interval, positions by round, who challenges whom from a chosen actor's perspective,
+// and the levers. The view (issue, model, perspective, round, changes, threshold) is kept in the link.
 "use strict";
 
 const messages = document.getElementById("messages");
 const runId = location.pathname.split("/").filter(Boolean).pop();
 const view = {run: null, model: null, issue: null, perspective: null, round: 0};
+
+function permalink() {
+  const query = new URLSearchParams();
+  if (view.issue) query.set("issue", view.issue);
+  if (view.model) query.set("model", view.model);
+  if (view.perspective) query.set("perspective", view.perspective);
+  if (view.round) query.set("round", view.round);
+  for (const shock of whatIf.shocks) query.append("shock", encodeShock(shock));
+  if (whatIf.threshold !== null) query.set("threshold", whatIf.threshold);
+  return location.pathname + "?" + query.toString();
+}
+
+function keepView() {
+  history.replaceState(null, "", permalink());
+}
+
+function chooseIssue(issue) {
+  view.issue = issue; view.perspective = null; view.round = 0;
+  showIssue().then(() => document.querySelector(`#issue-tabs button[data-issue="${CSS.escape(issue)}"]`)?.focus());
+}
+
+// Tabs: arrow keys move between issues (WAI-ARIA tabs pattern), Home and End to the first and last.
+function tabKeys(event) {
+  const tabs = [...document.querySelectorAll("#issue-tabs button")];
+  const index = tabs.indexOf(document.activeElement);
+  if (index < 0) return;
+  const next = {ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1}[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  chooseIssue(tabs[(next + tabs.length) % tabs.length].dataset.issue);
+}
 
 function documentsOf(run) {
   return run.kind === "forecast" ? run.result.results || [run.result] : [];
@@ -14,7 +46,7 @@ function renderTabs(issues) {
   document.getElementById("issue-tabs").replaceChildren(...issues.map((item) => el("button", {
     role: "tab", "data-issue": item.issue, class: item.issue === view.issue ? "active" : "",
     "aria-selected": item.issue === view.issue ? "true" : "false", text: item.title,
-    onclick: () => { view.issue = item.issue; view.perspective = null; view.round = 0; showIssue(); }})));
+    tabindex: item.issue === view.issue ? "0" : "-1", onclick: () => chooseIssue(item.issue)})));
 }
 
 function fillSelect(select, values, chosen, label = (value) => value) {
@@ -67,7 +99,9 @@ async function showIssue() {
         el("td", {class: "number", text: format(row.forecast)}),
         el("td", {class: "anchor-cell", text: row.forecast_anchor}))));
     await plot(document.getElementById("trajectory-chart"), issue.trajectory);
+    document.getElementById("trajectory-text").textContent = trajectoryText(issue);
     await plot(document.getElementById("quadrant-chart"), issue.quadrant);
+    showQuadrantList(issue.challenges);
     fillSelect(document.getElementById("perspective"), issue.actors, issue.perspective);
     fillSelect(document.getElementById("perspective-round"), [...Array(issue.rounds + 1).keys()],
       issue.perspective_round, (round) => round === 0 ? "0 (start)" : String(round));
@@ -83,8 +117,51 @@ async function showIssue() {
         text: "No moves: this model has no rounds."})));
     }
     messages.replaceChildren();
+    keepView();
   } catch (error) { showError(messages, error); }
   document.body.setAttribute("data-ready", "1");
+}
+
+// The text alternative of the positions chart: where each actor starts and ends, and the forecast.
+function trajectoryText(issue) {
+  const rounds = issue.trajectory.data.map((trace) => `${trace.name ?? trace.y}: ` +
+    (Array.isArray(trace.y) && typeof trace.y[0] === "number"
+      ? `${format(trace.y[0])} → ${format(trace.y[trace.y.length - 1])}`
+      : trace.x.map((x, index) => `${trace.y[index]} ${format(x)}`).join(", ")));
+  return `${issue.title}, ${issue.model_title}: forecast ${format(issue.forecast)}. ${rounds.join("; ")}.`;
+}
+
+function quadrantName(point) {
+  if (point.attack >= 0 && point.defence >= 0) return "conflict";
+  if (point.attack >= 0) return "prevails";
+  if (point.defence >= 0) return "gives way";
+  return "status quo";
+}
+
+function showQuadrantList(challenges) {
+  document.querySelector("#quadrant-list tbody").replaceChildren(...challenges.points.map((point) => el("tr", {},
+    el("td", {text: point.actor}), el("td", {class: "number", text: format(point.attack, 3)}),
+    el("td", {class: "number", text: format(point.defence, 3)}),
+    el("td", {text: quadrantName(point) === "prevails" ? `${challenges.actor} prevails` :
+      quadrantName(point) === "gives way" ? `${challenges.actor} gives way` : quadrantName(point)}))));
+}
+
+async function showOverview() {
+  try {
+    renderOverview(await api(`/api/runs/${runId}/overview`), chooseIssue);
+    document.getElementById("overview").setAttribute("data-drawn", "1");
+  } catch (error) { showError(messages, error); }
+}
+
+async function applyShocks(button) {
+  const document_ = documentsOf(view.run).find((d) => d.model === view.model);
+  const text = document.getElementById("threshold").value.trim();
+  whatIf.threshold = text === "" || !Number.isFinite(Number(text)) ? null : Number(text);
+  try {
+    if (!whatIf.shocks.length) throw new Error("add at least one change first");
+    await compareShocked(view.run, document_, view.model, button);
+    keepView();
+  } catch (error) { showError(messages, error); }
 }
 
 async function downloadReport(event) {
@@ -116,7 +193,8 @@ async function downloadReport(event) {
     run.preset ? "preset " + run.preset : null, run.seed === null ? "deterministic" : "seed " + run.seed,
     "realpolitik " + run.package_version].filter(Boolean).join(" · ");
   const models = documents.map((document_) => document_.model);
-  view.model = models.includes("eum") ? "eum" : models[0];
+  const asked = new URLSearchParams(location.search);
+  view.model = models.includes(asked.get("model")) ? asked.get("model") : models.includes("eum") ? "eum" : models[0];
   const select = document.getElementById("model");
   fillSelect(select, models, view.model, (name) => documents.find((d) => d.model === name).model_title);
   select.disabled = models.length < 2;
@@ -127,11 +205,34 @@ async function downloadReport(event) {
     view.round = Number(event.target.value); showIssue(); });
   document.getElementById("edit-inputs").href = "/editor?run=" + run.id;
   document.getElementById("download-report").addEventListener("click", downloadReport);
+  document.getElementById("issue-tabs").addEventListener("keydown", tabKeys);
+  document.getElementById("copy-link").addEventListener("click", async () => {
+    const link = location.origin + permalink();
+    try { await navigator.clipboard.writeText(link); } catch (ignored) { /* shown below instead */ }
+    showMessage(messages, "ok", "Link to this view: " + link);
+  });
+  document.getElementById("add-shock").addEventListener("click", () => {
+    try {
+      whatIf.shocks.push(readShockForm());
+      renderShocks(keepView);
+      keepView();
+    } catch (error) { showError(messages, error); }
+  });
+  document.getElementById("apply-shocks").addEventListener("click", (event) => applyShocks(event.target));
   if (!documents.length) {
     showMessage(messages, "error", `Run ${run.id} (${run.kind}) has no per-issue forecasts to show.`);
     document.body.setAttribute("data-ready", "1");
     return;
   }
-  view.issue = documents[0].issues[0].issue;
+  const issues = documents[0].issues.map((item) => item.issue);
+  view.issue = issues.includes(asked.get("issue")) ? asked.get("issue") : issues[0];
+  view.perspective = asked.get("perspective");
+  view.round = Number(asked.get("round")) || 0;
+  whatIf.shocks = asked.getAll("shock").map(parseShock).filter((shock) => Number.isFinite(shock.value));
+  if (asked.has("threshold")) document.getElementById("threshold").value = asked.get("threshold");
+  fillShockForm(run, view.issue);
+  renderShocks(keepView);
   await showIssue();
+  watchAnalyses(runId, async () => { await showOverview(); await showIssue(); });
+  if (whatIf.shocks.length) await applyShocks(document.getElementById("apply-shocks"));
 })();
