@@ -19,7 +19,12 @@ def interval_text(document: dict[str, Any], level: str) -> str:
     low, high = document["intervals"][level]
     inside = document.get("candidates_inside", {}).get(level, [])
     span = f"{low:.1f}" if high - low < 0.05 else f"{low:.1f}–{high:.1f}"
-    return span + (f" (candidates {', '.join(f'{value:g}' for value in inside)})" if inside else "")
+    return span + (f" (candidates {', '.join(_short(value) for value in inside)})" if inside else "")
+
+
+def _short(value: float) -> str:
+    """One decimal at most: ``7.38996`` -> ``"7.4"``, ``75.0`` -> ``"75"``."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def median_and_intervals(document: dict[str, Any]) -> str:
