@@ -8,6 +8,9 @@ them so both show the same thing.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from realpolitik.analysis.challenges import challenge_perspective
@@ -24,11 +27,28 @@ class NotAForecast(ForecastRequestError):
     """The run holds no per-issue forecasts (e.g. a backtest)."""
 
 
+#: Scenarios of runs read lately, by their stored text: reading one checks it whole (events
+#: included), which takes longer than drawing a view; a stored run never changes.
+_read: OrderedDict[str, Scenario] = OrderedDict()
+_reading = threading.Lock()
+KEPT_SCENARIOS = 32
+
+
 def run_scenario(stored: StoredRun) -> Scenario:
     """The scenario a run was made with."""
     if stored.scenario is None:
         raise NotAForecast(f"run {stored.id} ({stored.kind}) has no scenario")
-    return load_scenario_dict(stored.scenario)
+    key = json.dumps(stored.scenario, sort_keys=True)
+    with _reading:
+        if key in _read:
+            _read.move_to_end(key)
+            return _read[key]
+    scenario = load_scenario_dict(stored.scenario)
+    with _reading:
+        _read[key] = scenario
+        if len(_read) > KEPT_SCENARIOS:
+            _read.popitem(last=False)
+    return scenario
 
 
 def model_document(stored: StoredRun, model: str | None = None) -> dict[str, Any]:
