@@ -1,9 +1,12 @@
-// The scenario editor: an actors x issues grid checked by the server as you type; import, export, save, run.
+// The scenario editor: an actors x issues grid checked by the server as you type; every problem listed and
+// each a link to its cell; undo; a guard on unsaved changes; import, export, save (asking before
+// overwriting), run. The scenario, issues, events and cell panels are drawn by editor-panels.js.
 "use strict";
 
 const messages = document.getElementById("messages");
 const validation = document.getElementById("validation");
-const state = {data: null, meta: null, checks: 0, timer: null};
+const state = {data: null, meta: null, checks: 0, timer: null, undo: [], beforeEdit: null, dirty: false,
+  savedName: null, leaving: false, selected: null};
 
 function blankScenario() {
   return {name: "new-scenario", issues: [{name: "issue", scale_min: 0, scale_max: 100}],
@@ -25,10 +28,48 @@ function input(attributes, value, onchange) {
   return el("input", Object.assign({value: shownValue(value), inputmode: "decimal", oninput: onchange}, attributes));
 }
 
+// Undo: the scenario as it was before each change (typing into one cell is one change).
+function remember(snapshot = JSON.stringify(state.data)) {
+  if (state.undo[state.undo.length - 1] !== snapshot) state.undo.push(snapshot);
+  if (state.undo.length > 200) state.undo.shift();
+  document.getElementById("undo").disabled = false;
+}
+
+function markDirty() {
+  state.dirty = true;
+  document.getElementById("dirty").textContent = "Unsaved changes.";
+}
+
+// One edit of a field: remembered for undo once per visit to the field, then checked.
+function edited() {
+  if (state.beforeEdit !== null) { remember(state.beforeEdit); state.beforeEdit = null; }
+  markDirty();
+  scheduleValidation();
+}
+
+// A change of the table's shape (add, remove, rename): remembered, drawn again, checked.
+function reshape(change) {
+  remember();
+  change();
+  markDirty();
+  render();
+}
+
+function undo() {
+  if (!state.undo.length) return;
+  state.data = JSON.parse(state.undo.pop());
+  document.getElementById("undo").disabled = !state.undo.length;
+  markDirty();
+  render();
+  showMessage(messages, "ok", "Undone.");
+}
+
 function updateStance(row, issue) {
   const actor = state.data.actors[row];
-  const position = document.querySelector(`input[data-row="${row}"][data-issue="${CSS.escape(issue)}"][data-field="position"]`);
-  const salience = document.querySelector(`input[data-row="${row}"][data-issue="${CSS.escape(issue)}"][data-field="salience"]`);
+  const cell = (field) => document.querySelector(
+    `#grid input[data-row="${row}"][data-issue="${CSS.escape(issue)}"][data-field="${field}"]`);
+  const position = cell("position");
+  const salience = cell("salience");
   actor.stances = actor.stances || {};
   if (position.value.trim() === "" && salience.value.trim() === "") {
     delete actor.stances[issue];
@@ -36,72 +77,130 @@ function updateStance(row, issue) {
     actor.stances[issue] = Object.assign({}, actor.stances[issue] || {},
       {position: cellValue(position.value), salience: cellValue(salience.value)});
   }
-  scheduleValidation();
+  edited();
+}
+
+function anchorText(issue) {
+  return Object.entries(issue.anchors || {}).sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([point, label]) => `${point} ${label}`);
 }
 
 function renderGrid() {
   const issues = state.data.issues || [];
   document.querySelector("#grid thead").replaceChildren(el("tr", {},
-    el("th", {class: "actor", text: "actor"}), el("th", {text: "capability"}),
-    issues.map((issue) => el("th", {title: issue.description || ""}, issue.title || issue.name, el("br"),
-      el("span", {class: "hint", text: `position (${shownValue(issue.scale_min ?? 0)}–${shownValue(issue.scale_max ?? 100)}) · salience (0–100)`}))),
+    el("th", {class: "actor", scope: "col", text: "actor"}), el("th", {scope: "col", text: "capability"}),
+    issues.map((issue, index) => el("th", {scope: "col", title: issue.description || ""}, issue.title || issue.name,
+      el("br"), el("span", {class: "hint", text: `position (${shownValue(issue.scale_min ?? 0)}–` +
+        `${shownValue(issue.scale_max ?? 100)}) · salience (0–100)`}),
+      el("ul", {class: "anchors"}, anchorText(issue).map((text) => el("li", {text}))),
+      el("datalist", {id: `anchors-${index}`}, Object.entries(issue.anchors || {}).map(([point, label]) =>
+        el("option", {value: point, label}))))),
     el("th", {})));
   document.querySelector("#grid tbody").replaceChildren(...(state.data.actors || []).map((actor, row) => el("tr", {},
     el("td", {class: "actor"}, input({class: "name", "data-row": row, "data-field": "name", inputmode: "text",
-      "aria-label": "actor name"}, actor.name, (event) => { actor.name = event.target.value.trim(); scheduleValidation(); })),
+      "aria-label": "actor name"}, actor.name, (event) => { actor.name = event.target.value.trim(); edited(); })),
     el("td", {}, input({"data-row": row, "data-field": "capability", "aria-label": `${actor.name} capability`},
-      actor.capability, (event) => { actor.capability = cellValue(event.target.value); scheduleValidation(); })),
-    issues.map((issue) => {
+      actor.capability, (event) => { actor.capability = cellValue(event.target.value); edited(); })),
+    issues.map((issue, index) => {
       const stance = (actor.stances || {})[issue.name] || {};
       const attributes = (field) => ({"data-row": row, "data-issue": issue.name, "data-field": field,
-        "aria-label": `${actor.name} ${issue.name} ${field}`, title: stance[field + "_rationale"] || ""});
+        "aria-label": `${actor.name} ${issue.name} ${field}`, title: stance[field + "_rationale"] || "",
+        list: field === "position" ? `anchors-${index}` : null});
+      const override = (actor.capability_by_issue || {})[issue.name];
       return el("td", {}, el("div", {class: "pair"},
         input(attributes("position"), stance.position, () => updateStance(row, issue.name)),
-        input(attributes("salience"), stance.salience, () => updateStance(row, issue.name))));
+        input(attributes("salience"), stance.salience, () => updateStance(row, issue.name))),
+        el("div", {class: "cell-hint", text: nearestAnchor(issue, stance.position) +
+          (override ? ` · capability ${override.value ?? override}` : "")}));
     }),
     el("td", {}, el("button", {class: "danger small", text: "remove", "aria-label": `remove ${actor.name}`,
-      onclick: () => { state.data.actors.splice(row, 1); render(); }})))));
+      onclick: () => reshape(() => state.data.actors.splice(row, 1))})))));
 }
 
-function renderIssues() {
-  const fields = [["title", "text"], ["scale_min", "number"], ["scale_max", "number"], ["status_quo", "number"]];
-  document.querySelector("#issues tbody").replaceChildren(...(state.data.issues || []).map((issue, index) =>
-    el("tr", {}, el("td", {text: issue.name}), fields.map(([field, kind]) => el("td", {},
-      input({"data-issue-index": index, "data-field": field, inputmode: kind === "text" ? "text" : "decimal",
-        size: kind === "text" ? 40 : 6, "aria-label": `${issue.name} ${field}`}, issue[field], (event) => {
-        issue[field] = kind === "text" ? (event.target.value || undefined) : cellValue(event.target.value);
-        if (field !== "title") renderGrid();
-        scheduleValidation();
-      }))))));
+function nearestAnchor(issue, value) {
+  const points = Object.keys(issue.anchors || {}).map(Number);
+  if (typeof value !== "number" || !points.length) return "";
+  const nearest = points.reduce((best, point) => Math.abs(point - value) < Math.abs(best - value) ? point : best);
+  return (issue.anchors[String(nearest)] ?? issue.anchors[nearest.toFixed(1)] ?? "");
+}
+
+// Keyboard: arrows move between the grid's cells (left and right at the ends of the text), Enter moves down.
+function gridKeys(event) {
+  const cell = event.target;
+  if (!(cell instanceof HTMLInputElement) || !cell.closest("#grid")) return;
+  const row = Number(cell.dataset.row);
+  const cells = [...document.querySelectorAll(`#grid input[data-row="${row}"]`)];
+  const at = cells.indexOf(cell);
+  let target = null;
+  if (event.key === "ArrowDown" || event.key === "Enter" || event.key === "ArrowUp") {
+    const next = row + (event.key === "ArrowUp" ? -1 : 1);
+    target = document.querySelectorAll(`#grid input[data-row="${next}"]`)[at];
+  } else if (event.key === "ArrowRight" && cell.selectionStart === cell.value.length) {
+    target = cells[at + 1];
+  } else if (event.key === "ArrowLeft" && cell.selectionEnd === 0) {
+    target = cells[at - 1];
+  }
+  if (target) {
+    event.preventDefault();
+    target.focus();
+    target.select();
+  }
 }
 
 function render() {
   document.getElementById("scenario-name").value = state.data.name || "";
   document.getElementById("title").textContent = state.data.title || state.data.name || "Scenario editor";
+  renderMeta();
   renderGrid();
   renderIssues();
+  renderEvents();
+  renderInspector();
   scheduleValidation();
+}
+
+// The inputs a problem names: grid cells, issue fields, event fields or scenario fields.
+function problemCells(problem) {
+  const field = problem.field ? problem.field.split(/[.[]/)[0] : null;
+  const rows = state.data.actors.flatMap((actor, row) => (actor.name === problem.actor ? [row] : []));
+  const event = /^events\[(\d+)\]\.?(\w+)?/.exec(problem.field || "");
+  let selectors = [];
+  if (event) {
+    selectors = [`#events [data-event-index="${event[1]}"][data-field="${event[2] || "date"}"]`];
+  } else if (rows.length && field) {
+    const issue = problem.issue ? `[data-issue="${CSS.escape(problem.issue)}"]` : "";
+    const gridField = field === "capability_by_issue" ? "position" : field;
+    selectors = rows.map((row) => `#grid input[data-row="${row}"]${issue}[data-field="${CSS.escape(gridField)}"]`);
+  } else if (rows.length) {
+    selectors = rows.map((row) => `#grid input[data-row="${row}"][data-field="name"]`);
+  } else if (problem.issue) {
+    const index = state.data.issues.findIndex((issue) => issue.name === problem.issue);
+    selectors = [`#issues [data-issue-index="${index}"][data-field="${CSS.escape(field || "name")}"]`];
+  } else if (field) {
+    selectors = [`[data-meta="${CSS.escape(field)}"]`];
+  }
+  return selectors.flatMap((selector) => [...document.querySelectorAll(selector)]);
 }
 
 function markProblems(problems) {
   // Every problem marks its cell (every row of a duplicated actor); a cell with several keeps every message.
-  document.querySelectorAll("input.invalid").forEach((node) => { node.classList.remove("invalid"); node.title = ""; });
+  document.querySelectorAll(".invalid").forEach((node) => { node.classList.remove("invalid"); node.title = ""; });
   for (const problem of problems) {
-    const rows = state.data.actors.flatMap((actor, row) => (actor.name === problem.actor ? [row] : []));
-    const field = problem.field ? CSS.escape(problem.field.split(".")[0]) : null;
-    let selectors = [];
-    if (rows.length && field) {
-      const issue = problem.issue ? `[data-issue="${CSS.escape(problem.issue)}"]` : "";
-      selectors = rows.map((row) => `#grid input[data-row="${row}"]${issue}[data-field="${field}"]`);
-    } else if (problem.issue && field) {
-      const index = state.data.issues.findIndex((issue) => issue.name === problem.issue);
-      selectors = [`#issues input[data-issue-index="${index}"][data-field="${field}"]`];
-    }
-    for (const node of selectors.map((selector) => document.querySelector(selector)).filter(Boolean)) {
+    for (const node of problemCells(problem)) {
       node.classList.add("invalid");
       node.title = node.title ? `${node.title}\n${problem.message}` : problem.message;
     }
   }
+}
+
+function showProblems(problems) {
+  validation.replaceChildren(el("div", {class: "message error", role: "alert"},
+    el("strong", {text: `${problems.length} problem(s) to fix before running:`}),
+    el("ul", {}, problems.map((problem) => el("li", {}, el("a", {href: "#", class: "problem", text: problem.text,
+      onclick: (event) => {
+        event.preventDefault();
+        const [first] = problemCells(problem);
+        if (first) { first.scrollIntoView({block: "center"}); first.focus(); }
+      }}))))));
 }
 
 function scheduleValidation() {
@@ -118,9 +217,24 @@ async function validate() {
     if (result.valid) {
       showMessage(validation, "ok", `Valid: ${state.data.actors.length} actors, ${state.data.issues.length} issues.`);
     } else {
-      showMessage(validation, "error", `${result.problems.length} problem(s) to fix before running:`, result.problems);
+      showProblems(result.problems);
     }
   } catch (error) { showError(validation, error); }
+}
+
+async function existing(name) {
+  try {
+    return await api("/api/scenarios/" + encodeURIComponent(name));
+  } catch (error) {
+    if (error.status === 404 || error.status === 422) return null;
+    throw error;
+  }
+}
+
+async function freeName(name) {
+  for (let number = 2; ; number += 1) {
+    if (!(await existing(`${name}-${number}`))) return `${name}-${number}`;
+  }
 }
 
 async function importFile(fileInput) {
@@ -134,9 +248,18 @@ async function importFile(fileInput) {
     const form = new FormData();
     form.append("file", file);
     const imported = await api("/api/scenarios/import", {method: "POST", body: form});
+    remember();
     state.data = imported.scenario;
+    state.savedName = null;
+    let note = "";
+    if (await existing(state.data.name)) {
+      const taken = state.data.name;
+      state.data.name = await freeName(taken);
+      note = ` '${taken}' is taken, so it is named '${state.data.name}' here: change the name before saving if you like.`;
+    }
     render();
-    showMessage(messages, "ok", `Imported ${imported.source}; not saved yet.`);
+    markDirty();
+    showMessage(messages, "ok", `Imported ${imported.source}; not saved yet.${note}`);
   } catch (error) {
     showMessage(messages, "error", `${file.name} was not imported: ${error.message}`, error.problems);
   } finally {
@@ -146,9 +269,20 @@ async function importFile(fileInput) {
 
 async function save() {
   const name = document.getElementById("scenario-name").value.trim();
-  state.data.name = name;
   try {
+    if (name !== state.savedName) {
+      const found = await existing(name);
+      if (found && found.builtin) throw new Error(`'${name}' is built in and read-only: save under another name`);
+      if (found && !confirm(`A saved scenario is already named '${name}'. Replace it with this one?`)) {
+        showMessage(messages, "ok", "Not saved: choose another name, or save again to replace it.");
+        return;
+      }
+    }
+    state.data.name = name;
     await api("/api/scenarios/" + encodeURIComponent(name), {method: "PUT", json: {scenario: state.data}});
+    state.savedName = name;
+    state.dirty = false;
+    document.getElementById("dirty").textContent = "";
     history.replaceState(null, "", "/editor?scenario=" + encodeURIComponent(name));
     showMessage(messages, "ok", `Saved as '${name}'.`);
   } catch (error) { showError(messages, error); }
@@ -171,6 +305,7 @@ async function runModel(button) {
   button.disabled = true;
   try {
     const run = await api("/api/runs", {method: "POST", json: request});
+    state.leaving = true;  // the run keeps these inputs: its page's "Edit inputs" reopens them
     location.href = "/runs/" + run.id;
   } catch (error) {
     showError(messages, error);
@@ -201,6 +336,7 @@ function fillModels() {
     if (params.has("scenario")) {
       const entry = await api("/api/scenarios/" + encodeURIComponent(params.get("scenario")));
       state.data = entry.scenario;
+      if (!entry.builtin) state.savedName = entry.name;
       if (entry.builtin) showMessage(messages, "ok", `'${entry.name}' is built in and read-only: ` +
         "run it with your changes, or save it under a new name.");
     } else if (params.has("run")) {
@@ -214,10 +350,29 @@ function fillModels() {
     state.data = blankScenario();
   }
   render();
-  document.getElementById("add-actor").addEventListener("click", () => {
-    state.data.actors.push({name: "actor " + (state.data.actors.length + 1), capability: 50, stances: {}});
-    render();
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches("input, textarea, select")) state.beforeEdit = JSON.stringify(state.data);
+    if (event.target.closest("#grid") && event.target.dataset.row !== undefined) {
+      state.selected = {row: Number(event.target.dataset.row), issue: event.target.dataset.issue || null};
+      renderInspector();
+    }
   });
+  document.getElementById("grid").addEventListener("keydown", gridKeys);
+  window.addEventListener("beforeunload", (event) => {
+    if (state.dirty && !state.leaving) { event.preventDefault(); event.returnValue = ""; }
+  });
+  document.getElementById("add-actor").addEventListener("click", () => reshape(() =>
+    state.data.actors.push({name: "actor " + (state.data.actors.length + 1), capability: 50, stances: {}})));
+  document.getElementById("add-issue").addEventListener("click", addIssue);
+  document.getElementById("add-event").addEventListener("click", addEvent);
+  document.getElementById("undo").addEventListener("click", undo);
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "z" && !event.target.matches("input, textarea")) {
+      event.preventDefault();
+      undo();
+    }
+  });
+  document.getElementById("scenario-name").addEventListener("input", markDirty);
   document.getElementById("import-file").addEventListener("change", (event) => importFile(event.target));
   document.getElementById("save").addEventListener("click", save);
   document.getElementById("export").addEventListener("click", exportYaml);

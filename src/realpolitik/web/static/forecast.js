@@ -5,7 +5,7 @@
 
 const messages = document.getElementById("messages");
 const runId = location.pathname.split("/").filter(Boolean).pop();
-const view = {run: null, model: null, issue: null, perspective: null, round: 0};
+const view = {run: null, model: null, issue: null, perspective: null, round: 0, touched: false};
 
 function permalink() {
   const query = new URLSearchParams();
@@ -18,11 +18,14 @@ function permalink() {
   return location.pathname + "?" + query.toString();
 }
 
+// The address bar follows the view once it differs from the one the bare address opens ("Copy link" always
+// gives the whole view).
 function keepView() {
-  history.replaceState(null, "", permalink());
+  if (view.touched) history.replaceState(null, "", permalink());
 }
 
 function chooseIssue(issue) {
+  view.touched = true;
   view.issue = issue; view.perspective = null; view.round = 0;
   showIssue().then(() => document.querySelector(`#issue-tabs button[data-issue="${CSS.escape(issue)}"]`)?.focus());
 }
@@ -194,14 +197,17 @@ async function downloadReport(event) {
     "realpolitik " + run.package_version].filter(Boolean).join(" · ");
   const models = documents.map((document_) => document_.model);
   const asked = new URLSearchParams(location.search);
+  view.touched = [...asked.keys()].length > 0;
   view.model = models.includes(asked.get("model")) ? asked.get("model") : models.includes("eum") ? "eum" : models[0];
   const select = document.getElementById("model");
   fillSelect(select, models, view.model, (name) => documents.find((d) => d.model === name).model_title);
   select.disabled = models.length < 2;
-  select.addEventListener("change", () => { view.model = select.value; view.round = 0; showIssue(); });
+  select.addEventListener("change", () => { view.touched = true; view.model = select.value; view.round = 0; showIssue(); });
   document.getElementById("perspective").addEventListener("change", (event) => {
+    view.touched = true;
     view.perspective = event.target.value; showIssue(); });
   document.getElementById("perspective-round").addEventListener("change", (event) => {
+    view.touched = true;
     view.round = Number(event.target.value); showIssue(); });
   document.getElementById("edit-inputs").href = "/editor?run=" + run.id;
   document.getElementById("download-report").addEventListener("click", downloadReport);
@@ -214,6 +220,7 @@ async function downloadReport(event) {
   document.getElementById("add-shock").addEventListener("click", () => {
     try {
       whatIf.shocks.push(readShockForm());
+      view.touched = true;
       renderShocks(keepView);
       keepView();
     } catch (error) { showError(messages, error); }

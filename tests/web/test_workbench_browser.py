@@ -1,0 +1,80 @@
+"""The workbench as an analyst uses it, in headless Chromium (see test_browser.py for how it runs):
+build an issue in the editor and see the run's overview; change an actor in the forecast page and see
+both forecasts; reopen the same view from its link."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import expect
+
+from tests.web.test_browser import browser, open_editor, page, server  # noqa: F401 - the fixtures
+
+#: How long the run's analyses may take on a small scenario, in milliseconds.
+ANALYSES_MS = 120_000
+
+
+def test_add_rename_and_anchor_an_issue_save_run_and_read_the_overview(page, server):
+    page.on("dialog", lambda dialog: dialog.accept())
+    open_editor(page, server, "emissions-1994")
+    page.click("#add-issue")
+    name = page.locator("#issues input[data-issue-index='1'][data-field='name']")
+    name.fill("fuel-tax")
+    name.press("Tab")
+    page.get_by_label("fuel-tax title", exact=True).fill("Fuel tax")
+    page.get_by_label("fuel-tax anchors", exact=True).fill("0: no tax; 50: half the duty; 100: full EU duty")
+    for actor, position, salience in (("Germany", "10", "80"), ("France", "60", "50"), ("UK", "90", "70")):
+        page.get_by_label(f"{actor} fuel-tax position", exact=True).fill(position)
+        page.get_by_label(f"{actor} fuel-tax salience", exact=True).fill(salience)
+    expect(page.locator("#grid thead")).to_contain_text("100 full EU duty")
+    expect(page.locator("#validation .message.ok")).to_contain_text("Valid: 10 actors, 2 issues")
+    page.fill("#scenario-name", "emissions-with-fuel")
+    page.click("#save")
+    expect(page.locator("#messages .message.ok")).to_contain_text("Saved as 'emissions-with-fuel'")
+    saved = page.request.get(f"{server}/api/scenarios/emissions-with-fuel").json()["scenario"]
+    assert [issue["name"] for issue in saved["issues"]] == ["emissions", "fuel-tax"]
+    assert saved["issues"][1]["anchors"] == {"0": "no tax", "50": "half the duty", "100": "full EU duty"}
+    assert saved["actors"][0]["stances"].keys() >= {"emissions"}
+
+    page.click("#run")
+    page.wait_for_url(re.compile(r"/runs/\d+$"))
+    overview = page.locator("#overview-table tbody")
+    expect(overview.locator("tr")).to_have_count(2)
+    expect(overview).to_contain_text("Fuel tax")
+    page.wait_for_selector("#overview[data-analyses=done]", timeout=ANALYSES_MS)
+    fuel = page.locator("#overview-issues article[data-issue='fuel-tax']")
+    expect(fuel).to_contain_text("Most likely:")
+    expect(fuel.locator("ol.levers li")).to_have_count(3)
+    expect(fuel.locator(".badge.fragility")).not_to_have_text("fragility pending")
+
+
+def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_view(page, server, browser):  # noqa: F811
+    run = page.request.post(f"{server}/api/runs", data={"scenario_name": "emissions-1994", "model": "eum"}).json()
+    baseline = run["result"]["issues"][0]["forecast"] if "issues" in run["result"] else \
+        run["result"]["results"][0]["issues"][0]["forecast"]
+    page.goto(f"{server}/runs/{run['id']}")
+    page.wait_for_selector("#trajectory-chart[data-drawn]")
+    page.select_option("#perspective", "France")
+    expect(page.locator("#quadrant-chart .gtitle")).to_have_text(re.compile("as France sees it"))
+    page.select_option("#shock-actor", "Germany")
+    page.select_option("#shock-field", "position")
+    page.fill("#shock-value", "10")
+    page.click("#add-shock")
+    expect(page.locator("#shock-list")).to_contain_text("Germany position on emissions → 10")
+    page.fill("#threshold", "6")
+    page.click("#apply-shocks")
+    row = page.locator("#what-if-table tbody tr[data-issue='emissions']")
+    expect(row.locator("td.baseline")).to_have_text(f"{baseline:.1f}")
+    expect(row.locator("td.shocked")).not_to_have_text(f"{baseline:.1f}")
+    shocked = row.locator("td.shocked").inner_text()
+    query = parse_qs(urlparse(page.url).query)
+    assert query["shock"] == ["Germany|emissions|position|10"] and query["perspective"] == ["France"]
+
+    again = page.context.new_page()
+    again.goto(page.url)
+    again.wait_for_selector("#quadrant-chart[data-drawn]")
+    expect(again.locator("#perspective")).to_have_value("France")
+    expect(again.locator("#model")).to_have_value("eum")
+    expect(again.locator("#what-if-table tbody tr[data-issue='emissions'] td.shocked")).to_have_text(shocked)
+    expect(again.locator("#threshold")).to_have_value("6")
