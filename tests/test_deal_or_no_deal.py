@@ -113,3 +113,13 @@ def test_target_agreement_without_any_veto_players_is_refused(cli):
     result = cli("levers", "emissions-1994", "--target", "agreement")
     assert result.exit_code == 2, result.output
     assert "veto_players" in result.stderr and "emissions-1994" in result.stderr
+
+
+def test_a_forecast_with_p_agreement_reruns_exactly(cli):
+    made = cli("forecast", "ukraine-2025-03", "--model", "compromise", "--draws", "30", "--seed", "3",
+               "--format", "json")
+    assert made.exit_code == 0, made.output
+    assert "outlook" in json.loads(made.stdout)
+    again = cli("runs", "rerun", "1")
+    assert again.exit_code == 0, again.output
+    assert "reproduced" in again.output

@@ -169,6 +169,21 @@ def add_outlook(scenario: Scenario, forecasts: list[Forecast], documents: list[d
             for index, issue_document in enumerate(documents[headline]["issues"])]
 
 
+def add_analyses(scenario: Scenario, forecasts: list[Forecast], document: dict[str, Any], draws: int, seed: int,
+                 calibration: str | None = None, progress: Callable[[int], None] | None = None) -> None:
+    """What a forecast run adds to its document: P(agreement) per model and issue
+    (:func:`add_agreement`), and ``outlook``, the answer first (:func:`add_outlook`) with the
+    headline model's strongest lever per issue."""
+    from realpolitik.analysis.levers import analyse_levers
+
+    documents = documents_of(document)
+    add_agreement(scenario, forecasts, documents, draws, seed, progress=progress, calibration=calibration)
+    headline = next((forecast for forecast in forecasts if forecast.model == "eum"), forecasts[0])
+    levers = analyse_levers(scenario, headline.model, headline.options)
+    document["outlook"] = add_outlook(scenario, forecasts, documents,
+                                      {item.issue.name: item.sentence() for item in levers.issues})
+
+
 def forecasts_document(forecasts: list[Forecast], compared: bool) -> dict[str, Any]:
     """The JSON document of a run: one forecast's document, or ``{"results": [...]}`` when compared."""
     documents = [forecast.to_dict() for forecast in forecasts]

@@ -124,6 +124,10 @@ def issue_outlook(issue_document: dict[str, Any], by_model: dict[str, dict[str, 
             f"the reversion point {_value(issue_document, agreement['reversion'])} holds.")
         if blockers:
             sentences.append("Veto players refusing the settlement, share of draws: " + ", ".join(blockers) + ".")
+        if probability in (0.0, 1.0):
+            sentences.append(f"Read {probability:.0%} as '{'no deal unless' if probability == 0 else 'a deal unless'} "
+                             "a veto player's position changes', not as certainty: the draws vary the table's numbers "
+                             "around their values, not the course of the bargaining itself.")
         consent = _consent_sentence(issue_document, agreement["veto_players"], agreement["reversion"])
         if consent:
             sentences.append(consent)

@@ -69,7 +69,7 @@ def forecast(
     say_stated_options(scenario, stated, results)
     document = forecasts_document(results, compared=model == ALL_MODELS)
     _add_outlook(loaded, results, document, draws, seed, calibration)
-    record_forecast(loaded, results, document, preset, db, no_store)
+    record_forecast(loaded, results, document, preset, db, no_store, seed, {"draws": draws})
     if format == "json":
         emit_json(document)
     elif format == "csv":
@@ -84,22 +84,13 @@ def forecast(
 
 def _add_outlook(scenario: Scenario, results: list, document: dict, draws: int, seed: int,
                  calibration: str | None) -> None:
-    """P(agreement) per model and issue, the headline model's levers, and the answer first."""
-    from realpolitik.analysis.levers import analyse_levers
+    """P(agreement) per model and issue, the headline model's levers, and the answer first, with a progress bar."""
     from realpolitik.cli.uncertainty_commands import _progress
-    from realpolitik.comparison import add_agreement, add_outlook, documents_of
-    from realpolitik.forecast import MODELS
+    from realpolitik.comparison import add_analyses
 
-    documents = documents_of(document)
     needs_draws = draws > 0 and any(issue.veto_players for issue in scenario.issues)
     with _progress(f"P(agreement): {draws:,} draws per model", draws * len(results) if needs_draws else 1) as update:
-        add_agreement(scenario, results, documents, draws, seed, progress=update, calibration=calibration)
-    headline = next((item for item in results if item.model == "eum"), results[0])
-    sentences = None
-    if MODELS[headline.model].run_issue is not None:  # one batch per issue: cheap enough for every run
-        levers = analyse_levers(scenario, headline.model, headline.options)
-        sentences = {item.issue.name: item.sentence() for item in levers.issues}
-    document["outlook"] = add_outlook(scenario, results, documents, sentences)
+        add_analyses(scenario, results, document, draws, seed, calibration, update)
 
 
 @app.command()

@@ -74,10 +74,12 @@ def store_run(kind: str, scenario: Scenario | None, options: dict[str, Any], doc
 
 
 def record_forecast(scenario: Scenario, forecasts: list[Forecast], document: dict[str, Any], preset: str | None,
-                    db: str | None, no_store: bool = False) -> int | None:
-    """Store a forecast run and say so on standard error; returns the run id (None when not stored)."""
+                    db: str | None, no_store: bool = False, seed: int | None = None,
+                    parameters: dict[str, Any] | None = None) -> int | None:
+    """Store a forecast run and say so on standard error; returns the run id (None when not stored).
+    ``seed`` and ``parameters`` (the draws for P(agreement)) let the run be made again."""
     return store_run("forecast", scenario, {forecast.model: forecast.options for forecast in forecasts}, document,
-                     preset=preset, db=db, no_store=no_store)
+                     preset=preset, db=db, no_store=no_store, seed=seed, parameters=parameters)
 
 
 @runs_app.command("list")

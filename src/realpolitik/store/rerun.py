@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from realpolitik.comparison import documents_of, forecasts_document
+from realpolitik.comparison import add_analyses, documents_of, forecasts_document
 from realpolitik.forecast import MODELS, ForecastRequestError, run
 from realpolitik.scenario import load_scenario_dict
 from realpolitik.store.diff import changed_values
@@ -31,7 +31,10 @@ def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
         if any("calibrated" in issue for issue in document["issues"]):
             calibrate_forecast(scenario, forecast, read_calibration())
         forecasts.append(forecast)
-    return forecasts_document(forecasts, compared="results" in stored.result)
+    document = forecasts_document(forecasts, compared="results" in stored.result)
+    if "outlook" in stored.result:  # P(agreement) and the answer first, from the same draws
+        add_analyses(scenario, forecasts, document, stored.parameters.get("draws", 0), stored.seed or 0)
+    return document
 
 
 def _rerun_backtest(stored: StoredRun) -> dict[str, Any]:
