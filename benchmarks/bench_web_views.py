@@ -19,9 +19,11 @@
 Wall times on a machine shared with other work are inflated by the others' load (the load
 average before each part is recorded); processor times less so.
 
-    python benchmarks/bench_web_views.py [--models smp,exchange] [--full-baseline]
+    python benchmarks/bench_web_views.py [--models smp,exchange] [--full-baseline] [--skip views,commands,baseline]
 
-Writes ``benchmarks/results/web_views.json`` with the machine it ran on.
+Writes ``benchmarks/results/web_views.json`` with the machine it ran on; parts skipped keep
+the results an earlier run wrote (each part carries its date and command). The forecast
+view's server processor time is recorded beside its wall time.
 """
 
 from __future__ import annotations
@@ -69,6 +71,15 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """Processor time (user and system) a running process has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -98,7 +109,7 @@ def views(models: list[str]) -> list[dict]:
                             raise SystemExit("the server did not start") from None
                         time.sleep(0.2)
                 for model in models:
-                    before = load()
+                    before, server_cpu = load(), process_cpu_seconds(server.pid)
                     started = time.perf_counter()
                     made = client.post("/api/runs", json={"scenario_name": SCENARIO, "model": model})
                     made.raise_for_status()
@@ -114,18 +125,22 @@ def views(models: list[str]) -> list[dict]:
                     shown = [client.get(f"/api/runs/{run_id}/issues/{issue}", params={"model": model}).json()
                              for issue in issues]
                     loaded = time.perf_counter() - started
+                    server_cpu_after = process_cpu_seconds(server.pid)
                     complete = (state["status"] == "done"
                                 and all(view.get("analyses") == {"sensitivity": "done", "levers": "done"}
                                         for view in shown))
                     results.append({
                         "model": model, "run": run_id, "load_average_1min_before": before,
                         "point_forecasts_s": round(answered, 3), "analyses_done_s": round(analysed, 3),
-                        "view_loaded_s": round(loaded, 3), "page_status": page.status_code,
+                        "view_loaded_s": round(loaded, 3),
+                        "server_cpu_s": None if server_cpu is None else round(server_cpu_after - server_cpu, 3),
+                        "page_status": page.status_code,
                         "analyses": {f"{item['name']}/{item['model']}": item["status"] for item in state["analyses"]},
                         "fully_loaded": complete, "target_s": VIEW_TARGET_S,
                         "target_met": complete and loaded <= VIEW_TARGET_S})
                     print(f"view {model}: forecasts {answered:.2f} s, analyses {analysed:.2f} s, loaded "
-                          f"{loaded:.2f} s ({'complete' if complete else 'INCOMPLETE'})", flush=True)
+                          f"{loaded:.2f} s ({'complete' if complete else 'INCOMPLETE'}; server processor "
+                          f"{results[-1]['server_cpu_s']} s)", flush=True)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -200,18 +215,18 @@ def main() -> None:
     arguments = parser.parse_args()
     models = [name for name in arguments.models.split(",") if name]
     skip = set(arguments.skip.split(","))
-    record = {
-        "benchmark": "web_views",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "realpolitik": __version__,
-        "command": "python benchmarks/bench_web_views.py " + " ".join(sys.argv[1:]),
-        "machine": machine(),
-        "scenario": SCENARIO,
-        "views": [] if "views" in skip else views(models),
-        "commands": [] if "commands" in skip else commands(models),
-        "baseline": [] if "baseline" in skip else baseline(models, arguments.baseline_draws,
-                                                           arguments.full_baseline),
-    }
+    # Parts skipped keep what an earlier run wrote (each part records its own date and command).
+    record = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    record.update({"benchmark": "web_views", "realpolitik": __version__, "machine": machine(),
+                   "scenario": SCENARIO})
+    stamp = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+             "command": "python benchmarks/bench_web_views.py " + " ".join(sys.argv[1:])}
+    if "views" not in skip:
+        record["views"] = {**stamp, "results": views(models)}
+    if "commands" not in skip:
+        record["commands"] = {**stamp, "results": commands(models)}
+    if "baseline" not in skip:
+        record["baseline"] = {**stamp, "results": baseline(models, arguments.baseline_draws, arguments.full_baseline)}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(RESULTS, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
     print(f"wrote {RESULTS}")
