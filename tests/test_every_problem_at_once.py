@@ -60,3 +60,24 @@ def test_json_data_with_anchors_gets_its_range_problems_too():
         load_scenario_dict(table, json_types=True)
     assert "actor 'B', issue 'x', field 'salience': salience 140 is outside 0..100" in \
         [str(problem) for problem in caught.value.problems]
+
+
+def test_a_workbook_reports_a_word_in_one_row_and_a_salience_of_140_in_another(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    from realpolitik.io.xlsx import write_xlsx
+    from realpolitik.scenarios import load_builtin
+
+    path = tmp_path / "table.xlsx"
+    write_xlsx(load_builtin("emissions-1994"), path)
+    workbook = load_workbook(path)
+    stances = workbook["Stances"]
+    salience = [cell.value for cell in stances[1]].index("salience") + 1
+    stances.cell(row=2, column=salience, value="abc")
+    stances.cell(row=4, column=salience, value=140)
+    workbook.save(path)
+    result = cli("validate", str(path))
+    assert result.exit_code == 2
+    assert "2 problem(s) found" in result.stderr
+    assert f"{path}, sheet 'Stances', row 2, field 'salience': 'abc' is not a number" in result.stderr
+    assert "sheet 'Stances', row 4" in result.stderr and "salience 140 is outside 0..100" in result.stderr

@@ -105,7 +105,9 @@ def test_xlsx_problems_name_sheet_and_row(tmp_path):
     workbook.save(path)
     with pytest.raises(ScenarioError) as caught:
         read_xlsx(path)
-    assert str(caught.value) == f"{path}, sheet 'Actors', row 3, field 'capability': 'lots' is not a number"
+    assert str(caught.value) == (f"{path}, sheet 'Actors', row 3, field 'capability': 'lots' is not a number\n"
+                                 f"{path}, sheet 'Stances', row 3, actor 'C', issue 'x', field 'actor': "
+                                 "names an actor missing from sheet 'Actors'")  # every problem at once
     actors["B3"] = 2
     workbook.save(path)
     with pytest.raises(ScenarioError) as caught:

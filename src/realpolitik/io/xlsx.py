@@ -205,7 +205,7 @@ def read_xlsx(path: Path) -> Scenario:
                                      file=label)]) from None
     finally:
         workbook.close()
-    if problems:
+    if any(problem.row in (None, 1) for problem in problems):  # a missing sheet or column: nothing to read on
         raise ScenarioError(problems)
 
     rows: dict[tuple, tuple[str, int]] = {}
@@ -273,12 +273,18 @@ def read_xlsx(path: Path) -> Scenario:
                 entry = {"value": record["capability"], "capability_sd": record.get("capability_sd"),
                          "rationale": _text(record.get("rationale"))}
             actors[actor_name][target][issue_name] = {k: v for k, v in entry.items() if v is not None}
-    if problems:
-        raise ScenarioError(problems)
     data["issues"] = issues
     data["actors"] = [{k: v for k, v in actor.items() if v is not None} for actor in actor_list]
     data["events"] = [_event(record) for _, record in sheets["Events"]]
-    return load_scenario_dict(data, Origin(file=label, rows=rows))
+    try:
+        scenario = load_scenario_dict(data, Origin(file=label, rows=rows))
+    except ScenarioError as error:
+        # Every problem at once: the table's own checks too, but none again for a row already reported.
+        reported = {(problem.file, problem.row) for problem in problems}
+        problems += [problem for problem in error.problems if (problem.file, problem.row) not in reported]
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
 
 
 def _event(record: dict[str, Any]) -> dict[str, Any]:
