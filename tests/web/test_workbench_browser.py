@@ -78,3 +78,67 @@ def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_v
     expect(again.locator("#model")).to_have_value("eum")
     expect(again.locator("#what-if-table tbody tr[data-issue='emissions'] td.shocked")).to_have_text(shocked)
     expect(again.locator("#threshold")).to_have_value("6")
+
+
+#: WCAG 2.1 AA contrast of every visible text against the background it is drawn on: 4.5:1, or 3:1 for large
+#: text (at least 24 px, or 18.66 px bold). Relative luminance and contrast ratio as WCAG 2.1 defines them.
+CONTRAST_FAILURES = """() => {
+  const channel = (value) => { value /= 255; return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const background = (node) => {
+    for (; node; node = node.parentElement) {
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || (colour.length === 4 && colour[3] > 0.9)) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  for (const node of document.querySelectorAll("body *")) {
+    if (node.closest(".js-plotly-plot, .visually-hidden, option")) continue;
+    const text = [...node.childNodes].filter((child) => child.nodeType === 3).map((child) => child.textContent).join("").trim();
+    if (!text || !node.getClientRects().length) continue;
+    const style = getComputedStyle(node);
+    if (style.visibility === "hidden" || Number(style.opacity) < 1) continue;
+    const [fore, back] = [luminance(rgba(style.color).slice(0, 3)), luminance(background(node))];
+    const ratio = (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) failures.push(`${text.slice(0, 40)}: ${ratio.toFixed(2)}`);
+  }
+  return failures;
+}"""
+
+
+def test_every_page_fits_both_screens_with_readable_contrast(page, server):
+    run = page.request.post(f"{server}/api/runs", data={"scenario_name": "emissions-1994", "model": "eum"}).json()
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path in ("/", "/editor?scenario=ukraine-2025-03", f"/runs/{run['id']}", "/runs", "/ledger"):
+            page.goto(server + path)
+            page.wait_for_selector("body[data-ready]")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} is wider than {width} px"
+            assert page.evaluate(CONTRAST_FAILURES) == [], f"{path} at {width} px"
+
+
+def test_the_tabs_and_the_grid_work_from_the_keyboard(page, server):
+    run = page.request.post(f"{server}/api/runs", data={"scenario_name": "ukraine-2025-03", "model": "median"}).json()
+    page.goto(f"{server}/runs/{run['id']}")
+    page.wait_for_selector("#trajectory-chart[data-drawn]")
+    page.focus("#issue-tabs button[data-issue='ceasefire']")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#issue-tabs button[data-issue='territory']")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#issue-tabs button[data-issue='territory']")).to_be_focused()
+    expect(page.locator("#forecast-model")).to_contain_text("Territory")
+
+    open_editor(page, server)
+    page.get_by_label("USA ceasefire position", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Russia ceasefire position", exact=True)).to_be_focused()
+    expect(page.locator("#inspector")).to_contain_text("Russia on ceasefire")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_label("Russia ceasefire salience", exact=True)).to_be_focused()
+    page.keyboard.type("7")
+    page.click("#undo")
+    expect(page.get_by_label("Russia ceasefire salience", exact=True)).to_have_value("85")

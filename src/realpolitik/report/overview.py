@@ -13,11 +13,13 @@ Per issue:
   trajectory's stability;
 * ``models_agree``: whether every model's point forecast lies within
   :data:`realpolitik.analysis.outlook.AGREEMENT_SHARE` of the scale of the median one, with the
-  outliers named (the outlook's sentences say why they part);
+  outliers named and the range of the others (the outlook's sentences say why they part);
 * ``fragility``: ``steady``, ``sensitive`` or ``fragile`` with the reasons, from the headline
   model's 80% sensitivity band as a share of the scale (under :data:`SENSITIVE_SHARE` steady, from
-  :data:`FRAGILE_SHARE` fragile), a trajectory that cycles or is still moving, and a deal whose
-  P(agreement) lies between :data:`COIN_FLIP` bounds; ``unknown`` while the sensitivity is pending;
+  :data:`FRAGILE_SHARE` fragile), a single lever step that moves the forecast by at least
+  :data:`FRAGILE_SHARE` of the scale (fragile), a trajectory that cycles or is still moving, and a
+  deal whose P(agreement) lies between :data:`COIN_FLIP` bounds; ``unknown`` while the sensitivity is
+  pending;
 * ``levers``: the headline model's three strongest single changes, each with the step that moves
   the forecast most: ``USA position 80→70 moves the forecast 63.8→61.4``.
 """
@@ -73,17 +75,25 @@ def _agreement(cells: dict[str, dict[str, Any]], width: float) -> dict[str, Any]
     values = sorted(cell["forecast"] for cell in cells.values())
     center = values[len(values) // 2]
     outliers = [name for name, cell in cells.items() if abs(cell["forecast"] - center) > AGREEMENT_SHARE * width]
-    return {"agree": not outliers, "outliers": outliers, "low": values[0], "high": values[-1]}
+    agreeing = [cell["forecast"] for name, cell in cells.items() if name not in outliers]
+    return {"agree": not outliers, "outliers": outliers, "low": min(agreeing), "high": max(agreeing)}
 
 
-def _fragility(cell: dict[str, Any], stability: dict[str, Any] | None, width: float) -> dict[str, Any]:
+def _fragility(cell: dict[str, Any], stability: dict[str, Any] | None, levers: list[dict[str, Any]],
+               width: float) -> dict[str, Any]:
     reasons = []
     level = "unknown"
     band = cell["sensitivity_interval"]
     if band is not None:
         share = (band[1] - band[0]) / width if width > 0 else 0.0
         level = "steady" if share < SENSITIVE_SHARE else "sensitive" if share < FRAGILE_SHARE else "fragile"
-        reasons.append(f"80% of the input draws give {band[0]:.0f}–{band[1]:.0f} ({share:.0%} of the scale)")
+        reasons.append(f"80% of the input draws give {band[0]:.0f}–{band[1]:.0f} ({share:.0%} of the scale)"
+                       if band[1] - band[0] >= 0.5 else f"the input draws all give about {band[0]:.0f}")
+    if levers and width > 0 and abs(levers[0]["change"]) >= FRAGILE_SHARE * width:
+        strongest = levers[0]
+        reasons.append(f"one step of {strongest['actor']}'s {strongest['attribute']} moves it by "
+                       f"{abs(strongest['change']):.0f} ({abs(strongest['change']) / width:.0%} of the scale)")
+        level = "fragile"
     status = (stability or {}).get("status")
     if status in ("cycle", "round limit"):
         low, high = (stability or {}).get("range") or (None, None)
@@ -130,6 +140,7 @@ def run_overview(stored: StoredRun, db: str | None = None, analyses: Analyses | 
                                           simulated[document["model"]].get(name))
                  for document in documents for entry in document["issues"] if entry["issue"] == name}
         answer = outlook.get(name)
+        strongest = _levers(levers.get(name))
         issues.append({
             "issue": name, "title": item["title"], "scale": item["scale"], "anchors": item["anchors"],
             "status_quo": item["status_quo"],
@@ -145,8 +156,8 @@ def run_overview(stored: StoredRun, db: str | None = None, analyses: Analyses | 
                                       "the levers follows when the run's analyses are done."]}),
             "cells": cells,
             "models_agree": _agreement(cells, width) if len(cells) > 1 else None,
-            "fragility": _fragility(cells[headline["model"]], item.get("stability"), width),
-            "levers": _levers(levers.get(name)),
+            "fragility": _fragility(cells[headline["model"]], item.get("stability"), strongest, width),
+            "levers": strongest,
             "levers_pending": name not in levers,
         })
     waiting = [{"name": entry["name"], "model": entry["model"], "status": entry["status"],

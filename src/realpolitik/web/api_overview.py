@@ -42,7 +42,8 @@ class CellOut(BaseModel):
 
 
 class AgreementOut(BaseModel):
-    """Whether every model's point forecast lies within a tenth of the scale of the median one."""
+    """Whether every model's point forecast lies within a tenth of the scale of the median one; the models
+    that do not (``outliers``) and the range of those that do (``low``..``high``)."""
 
     agree: bool
     outliers: list[str]

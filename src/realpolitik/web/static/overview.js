@@ -25,11 +25,11 @@ function leverText(lever) {
     `${format(lever.forecast_from)}→${format(lever.forecast_to)} (${lever.change > 0 ? "+" : ""}${format(lever.change)})`;
 }
 
-function agreementText(issue, titles) {
+function agreementText(issue) {
   const agreement = issue.models_agree;
   if (!agreement) return "one model run";
   if (agreement.agree) return `agree: ${format(agreement.low, 0)}–${format(agreement.high, 0)}`;
-  return `part: ${agreement.outliers.map((name) => titles[name] || name).join(", ")} apart`;
+  return `part: ${agreement.outliers.join(", ")} apart from ${format(agreement.low, 0)}–${format(agreement.high, 0)}`;
 }
 
 function modelCell(cell) {
@@ -57,7 +57,7 @@ function renderOverview(overview, onIssue) {
       (issue.answer.pending ? " (point forecast)" : "")}),
     el("td", {class: "number", text: percent(issue.answer.agreement_probability)}),
     models.map((name) => modelCell(issue.cells[name])),
-    el("td", {text: agreementText(issue, titles)}),
+    el("td", {text: agreementText(issue)}),
     el("td", {}, fragilityBadge(issue.fragility)))));
   document.getElementById("overview-issues").replaceChildren(...overview.issues.map((issue) =>
     el("article", {class: "answer", "data-issue": issue.issue},
