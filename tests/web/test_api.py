@@ -208,7 +208,8 @@ def test_schema_covers_every_api_route(client):
         "/api/meta", "/api/scenarios", "/api/scenarios/validate", "/api/scenarios/import", "/api/scenarios/yaml",
         "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/issues/{issue}",
         "/api/runs/{run_id}/report", "/api/diff", "/api/ledger", "/api/ledger/questions/{question_id}",
-        "/api/timelines", "/api/runs/{run_id}/analyses", "/api/runs/{run_id}/analyses/{name}"}
+        "/api/timelines", "/api/runs/{run_id}/analyses", "/api/runs/{run_id}/analyses/{name}",
+        "/api/runs/{run_id}/overview"}
 
 
 def test_pages_and_assets_are_served_by_the_app(client):
