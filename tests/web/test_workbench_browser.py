@@ -142,3 +142,15 @@ def test_the_tabs_and_the_grid_work_from_the_keyboard(page, server):
     page.keyboard.type("7")
     page.click("#undo")
     expect(page.get_by_label("Russia ceasefire salience", exact=True)).to_have_value("85")
+
+
+def test_the_report_downloads_as_pdf_and_png_from_the_page(page, server):
+    run = page.request.post(f"{server}/api/runs", data={"scenario_name": "emissions-1994", "model": "eum"}).json()
+    page.goto(f"{server}/runs/{run['id']}")
+    page.wait_for_selector("#trajectory-chart[data-drawn]")
+    for button, magic in (("#download-pdf", b"%PDF-"), ("#download-png", b"\x89PNG\r\n\x1a\n")):
+        with page.expect_download(timeout=120_000) as download:
+            page.click(button)
+        path = download.value.path()
+        assert open(path, "rb").read(len(magic)) == magic
+        assert download.value.suggested_filename == f"realpolitik-run-{run['id']}.{button.split('-')[1]}"

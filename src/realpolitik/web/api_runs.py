@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
@@ -97,14 +97,31 @@ def issue_charts(run_id: RunId, issue: str, request: Request,
     return issue_view(get_run(run_id, db), issue, model, perspective, round, db)
 
 
+#: The report's formats and their media types.
+REPORT_TYPES = {"html": "text/html", "pdf": "application/pdf", "png": "image/png"}
+
+
 @router.get("/runs/{run_id}/report", response_class=Response, operation_id="get_report",
-            responses={200: {"content": {"text/html": {"schema": {"type": "string"}}},
-                             "description": "A self-contained HTML report."}, **error_responses(404, 503)})
-def report(run_id: RunId, request: Request) -> Response:
-    """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline."""
+            responses={200: {"content": {"text/html": {"schema": {"type": "string"}},
+                                         "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                         "image/png": {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "A self-contained HTML report, or that report printed to PDF or "
+                                            "drawn as a PNG by the local Chromium (offline)."},
+                       **error_responses(404, 503)})
+def report(run_id: RunId, request: Request,
+           format: Annotated[Literal["html", "pdf", "png"], Query(description="html (default), pdf or png.")]
+           = "html") -> Response:
+    """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline; with
+    ``format=pdf`` or ``png``, printed by the local Chromium (422 when none is installed)."""
     db = request.app.state.db
-    return Response(html_report(get_run(run_id, db), db), media_type="text/html",
-                    headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.html"'})
+    stored = get_run(run_id, db)
+    content: str | bytes = html_report(stored, db)
+    if format != "html":
+        from realpolitik.report.printing import print_report
+
+        content = print_report(content, format, len((stored.scenario or {}).get("issues", [])) or 1)
+    return Response(content, media_type=REPORT_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.{format}"'})
 
 
 @router.get("/diff", operation_id="diff_runs", responses=error_responses(404, 503))

@@ -167,15 +167,20 @@ async function applyShocks(button) {
   } catch (error) { showError(messages, error); }
 }
 
+// The run's report as HTML, or printed by the server's own Chromium as PDF or PNG (nothing leaves the machine).
 async function downloadReport(event) {
   event.preventDefault();
+  const button = event.currentTarget;
+  const kind = button.dataset.format;
+  button.setAttribute("aria-busy", "true");
   try {
-    const response = await api(`/api/runs/${runId}/report`, {raw: true});
-    const link = el("a", {href: URL.createObjectURL(await response.blob()), download: `realpolitik-run-${runId}.html`});
+    const response = await api(`/api/runs/${runId}/report?format=${kind}`, {raw: true});
+    const link = el("a", {href: URL.createObjectURL(await response.blob()), download: `realpolitik-run-${runId}.${kind}`});
     document.body.append(link);
     link.click();
     link.remove();
   } catch (error) { showError(messages, error); }
+  button.removeAttribute("aria-busy");
 }
 
 (async function start() {
@@ -210,7 +215,10 @@ async function downloadReport(event) {
     view.touched = true;
     view.round = Number(event.target.value); showIssue(); });
   document.getElementById("edit-inputs").href = "/editor?run=" + run.id;
-  document.getElementById("download-report").addEventListener("click", downloadReport);
+  for (const id of ["download-report", "download-pdf", "download-png"]) {
+    document.getElementById(id).addEventListener("click", downloadReport);
+  }
+  document.getElementById("print-page").addEventListener("click", () => window.print());
   document.getElementById("issue-tabs").addEventListener("keydown", tabKeys);
   document.getElementById("copy-link").addEventListener("click", async () => {
     const link = location.origin + permalink();
