@@ -11,8 +11,13 @@ from realpolitik.store import get_run, record_run
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("store") / "runs.sqlite")
+def database(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("store") / "runs.sqlite")
+
+
+@pytest.fixture(scope="module")
+def stored(database):
+    db = database
     scenario = load_scenario("emissions-1994")  # one issue, scale 0..10
     forecasts = run_models(scenario, "eum")
     run_id = record_run("forecast", scenario, {"eum": forecasts[0].options},
@@ -80,3 +85,12 @@ def test_three_strongest_levers_each_with_its_bigger_step_and_one_big_step_is_fr
     # A's step moves it by 3.5 of the scale's 10 (35%): fragile however narrow the band
     assert issue["fragility"]["level"] == "fragile"
     assert "one step of A's position moves it by 4 (35% of the scale)" in issue["fragility"]["reasons"]
+
+
+def test_the_html_report_opens_with_the_answer(stored, database):
+    from realpolitik.report.html import html_report
+
+    html = html_report(stored, database)
+    assert html.index("<h2>The answer first</h2>") < html.index('<div class="chart"')
+    assert "(point forecast; analyses pending)" in html  # nothing computed for this run: said, not computed
+    assert "the trajectory is still moving between 7 and 10 at its round limit" in html

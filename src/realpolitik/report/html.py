@@ -106,11 +106,37 @@ def _inputs(scenario: Scenario) -> str:
             f"<h3>Issues</h3>{scales}" + (f"<h3>Sources</h3><ul>{sources}</ul>" if sources else "") + "</section>")
 
 
+def _overview_section(overview: dict[str, Any]) -> str:
+    """The answer first: per issue what most likely happens, whether the models agree, how fragile, and
+    the strongest levers (:func:`realpolitik.report.overview.run_overview`)."""
+    rows = []
+    for issue in overview["issues"]:
+        agreement = issue["models_agree"]
+        models = ("one model" if agreement is None else f"agree {agreement['low']:.0f}–{agreement['high']:.0f}"
+                  if agreement["agree"] else f"part: {', '.join(agreement['outliers'])}")
+        probability = issue["answer"]["agreement_probability"]
+        levers = "; ".join(f"{lever['actor']} {lever['attribute']} {lever['from']:.4g}→{lever['to']:.4g}: "
+                           f"{lever['forecast_from']:.1f}→{lever['forecast_to']:.1f}" for lever in issue["levers"])
+        rows.append([issue["title"], issue["answer"]["most_likely_label"]
+                     + (" (point forecast; analyses pending)" if issue["answer"]["pending"] else ""),
+                     "–" if probability is None else f"{probability:.0%}", models, issue["fragility"]["level"],
+                     levers or ("pending" if issue["levers_pending"] else "none moves it")])
+    words = "".join(f"<h3>{escape(issue['title'])}</h3><ul>"
+                    + "".join(f"<li>{escape(sentence)}</li>" for sentence in issue["answer"]["sentences"]
+                              + (["How fragile: " + "; ".join(issue["fragility"]["reasons"]) + "."]
+                                 if issue["fragility"]["reasons"] else []))
+                    + "</ul>" for issue in overview["issues"])
+    return ('<section class="card"><h2>The answer first</h2>'
+            + html_table(["issue", "most likely", "P(agreement)", "models", "fragility", "strongest levers"], rows)
+            + words + "</section>")
+
+
 def html_report(stored: StoredRun, db: str | None = None) -> str:
     """The report of a stored run as one HTML document: a forecast (or timeline) with the ledger's
     entries on its scenario from the store ``db``; a simulate, levers or backtest run from its
     stored result (:mod:`realpolitik.report.analysis_report`)."""
     from realpolitik.report.analysis_report import ANALYSIS_KINDS, analysis_body
+    from realpolitik.report.overview import run_overview
     from realpolitik.report.track_sections import ledger_section, timeline_section
     from realpolitik.store import list_questions
 
@@ -132,8 +158,9 @@ def html_report(stored: StoredRun, db: str | None = None) -> str:
         return _page(stored, title, body, figures)
     document = model_document(stored)
     analyses = stored_analyses(stored, db)
-    sections = [_issue_section(issue_view(stored, item["issue"], document["model"], db=db, analyses=analyses), figures)
-                for item in document["issues"]]
+    sections = [_overview_section(run_overview(stored, db, analyses))]
+    sections += [_issue_section(issue_view(stored, item["issue"], document["model"], db=db, analyses=analyses), figures)
+                 for item in document["issues"]]
     body = (f"<h1>{escape(title)}</h1><p class=\"subtitle\">Run {stored.id} · {escape(document['model_title'])}"
             + (" and the other models" if len(stored.models) > 1 else "")
             + f" · {stored.created_at.strftime('%d %B %Y')}</p>"
