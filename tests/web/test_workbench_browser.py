@@ -154,3 +154,18 @@ def test_the_report_downloads_as_pdf_and_png_from_the_page(page, server):
         path = download.value.path()
         assert open(path, "rb").read(len(magic)) == magic
         assert download.value.suggested_filename == f"realpolitik-run-{run['id']}.{button.split('-')[1]}"
+
+
+def test_an_import_named_like_a_built_in_is_saved_under_the_name_given(page, server, tmp_path):
+    scenario = page.request.get(f"{server}/api/scenarios/emissions-1994").json()["scenario"]
+    path = tmp_path / "emissions.yaml"
+    path.write_bytes(page.request.post(f"{server}/api/scenarios/yaml", data={"scenario": scenario}).body())
+    answers = []
+    page.on("dialog", lambda dialog: (answers.append(dialog.message), dialog.accept("emissions-mine")))
+    page.goto(server + "/")
+    page.wait_for_selector("body[data-ready]")
+    page.set_input_files("#import-file", path)
+    expect(page.locator("#messages .message.ok")).to_contain_text("as 'emissions-mine'")
+    assert answers == ["'emissions-1994' is a built-in scenario. Save the import under this name:"]
+    expect(page.locator("#scenarios tr[data-name='emissions-mine']")).to_be_visible()
+    expect(page.locator("#scenarios tr[data-name='emissions-1994']")).to_contain_text("built-in")

@@ -42,6 +42,36 @@ async function loadLibrary() {
   } catch (error) { showError(messages, error); }
 }
 
+async function scenarioNamed(name) {
+  try {
+    return await api("/api/scenarios/" + encodeURIComponent(name));
+  } catch (error) {
+    if (error.status === 404 || error.status === 422) return null;
+    throw error;
+  }
+}
+
+// The name an import is saved under: its own, or, when that is taken, one the analyst gives (a built-in name
+// never; a saved scenario's only after saying yes to replacing it). Null when the analyst gives none.
+async function nameForImport(name) {
+  let wanted = name;
+  let given = false;
+  for (;;) {
+    const taken = await scenarioNamed(wanted);
+    if (!taken) return wanted;
+    if (!taken.builtin && given && confirm(`Replace the saved scenario '${wanted}' with this import?`)) {
+      return wanted;
+    }
+    let free = 2;
+    while (await scenarioNamed(`${name}-${free}`)) free += 1;
+    const answer = prompt(`'${wanted}' is ${taken.builtin ? "a built-in scenario" : "already saved"}. ` +
+      "Save the import under this name:", `${name}-${free}`);
+    if (answer === null || answer.trim() === "") return null;
+    wanted = answer.trim();
+    given = true;
+  }
+}
+
 async function importFile(input, meta) {
   const file = input.files[0];
   if (!file) return;
@@ -55,7 +85,12 @@ async function importFile(input, meta) {
   form.append("file", file);
   try {
     const imported = await api("/api/scenarios/import", {method: "POST", body: form});
-    const name = imported.scenario.name;
+    const name = await nameForImport(imported.scenario.name);
+    if (name === null) {
+      showMessage(messages, "ok", `${imported.source} was not imported: no name chosen.`);
+      return;
+    }
+    imported.scenario.name = name;
     await api("/api/scenarios/" + encodeURIComponent(name), {method: "PUT", json: {scenario: imported.scenario}});
     showMessage(messages, "ok", "Imported " + imported.source + " as '" + name + "'.");
     await loadLibrary();
