@@ -94,3 +94,13 @@ def test_smp_ideal_adjustments_in_one_batch(monkeypatch):
         {"adjusting": "Russia", "reference": "USA", "adjust": 0.3}]})
     batched = _batched_without_the_kernel("smp", tables, options, monkeypatch)
     _assert_same(batched, draw_by_draw(tables, MODELS["smp"].run_table, options))
+
+
+@pytest.mark.parametrize("model", ["smp", "exchange"])
+def test_a_one_issue_scenario_in_one_batch(model):
+    """One issue: nothing to trade across for the exchange model, one dimension for the SMP."""
+    scenario = load_scenario("emissions-1994")
+    table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
+    tables = table.table_batch(table.draw(np.random.default_rng(1), 6))
+    options = resolve_options(model)
+    _assert_same(MODELS[model].run_tables(tables, options), draw_by_draw(tables, MODELS[model].run_table, options))

@@ -159,6 +159,8 @@ def _round(start, salience, weight, taking_part, options: ExchangeOptions) -> tu
     ``(B,)`` (those are left to the kernel). Draws are first run taking the best valid exchange
     each step; a draw that meets a near-tie runs the round again keeping the kernel's queue order."""
     hold = options.outcome_limit == "demander_position"
+    if start.shape[2] < 2:  # no pair of issues to trade across
+        return start.copy(), np.zeros(len(start), dtype=bool)
     voting, tied = _best_first(*_candidates(start, salience, weight, taking_part, hold), start.copy())
     coin = np.zeros(len(start), dtype=bool)
     if tied.any():
