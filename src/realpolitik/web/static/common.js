@@ -56,6 +56,23 @@ async function api(path, options = {}) {
   return response.json();
 }
 
+// The library's scenario of that name, or null when there is none.
+async function scenarioNamed(name) {
+  try {
+    return await api("/api/scenarios/" + encodeURIComponent(name));
+  } catch (error) {
+    if (error.status === 404 || error.status === 422) return null;
+    throw error;
+  }
+}
+
+// The first of NAME-2, NAME-3, ... that the library does not hold.
+async function freeName(name) {
+  for (let number = 2; ; number += 1) {
+    if (!(await scenarioNamed(`${name}-${number}`))) return `${name}-${number}`;
+  }
+}
+
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
@@ -82,9 +99,24 @@ function showError(container, error) {
   showMessage(container, "error", error.message, error.problems || []);
 }
 
+// On a phone-sized screen: the legend below the chart, smaller titles, and scale ticks by their value only
+// (the anchors' words are listed beside the chart).
+function narrowLayout(layout) {
+  if (window.innerWidth > 600) return layout;
+  const narrow = JSON.parse(JSON.stringify(layout));
+  narrow.legend = Object.assign({}, narrow.legend, {orientation: "h", x: 0, y: -0.2, font: {size: 10}});
+  if (narrow.title) narrow.title.font = Object.assign({}, narrow.title.font, {size: 12});
+  for (const axis of ["xaxis", "yaxis"]) {
+    const ticks = narrow[axis] && narrow[axis].ticktext;
+    if (ticks && narrow[axis].tickvals) narrow[axis].ticktext = narrow[axis].tickvals.map((value) => String(value));
+  }
+  narrow.margin = Object.assign({}, narrow.margin, {l: 36, r: 8});
+  return narrow;
+}
+
 function plot(node, figure) {
   // The configuration (no logo, no cloud or editing links) is set once by /static/vendor/plotly.min.js.
-  return Plotly.react(node, figure.data, figure.layout).then(() => node.setAttribute("data-drawn", "1"));
+  return Plotly.react(node, figure.data, narrowLayout(figure.layout)).then(() => node.setAttribute("data-drawn", "1"));
 }
 
 function format(value, digits = 1) {

@@ -222,21 +222,6 @@ async function validate() {
   } catch (error) { showError(validation, error); }
 }
 
-async function existing(name) {
-  try {
-    return await api("/api/scenarios/" + encodeURIComponent(name));
-  } catch (error) {
-    if (error.status === 404 || error.status === 422) return null;
-    throw error;
-  }
-}
-
-async function freeName(name) {
-  for (let number = 2; ; number += 1) {
-    if (!(await existing(`${name}-${number}`))) return `${name}-${number}`;
-  }
-}
-
 async function importFile(fileInput) {
   const file = fileInput.files[0];
   if (!file) return;
@@ -252,7 +237,7 @@ async function importFile(fileInput) {
     state.data = imported.scenario;
     state.savedName = null;
     let note = "";
-    if (await existing(state.data.name)) {
+    if (await scenarioNamed(state.data.name)) {
       const taken = state.data.name;
       state.data.name = await freeName(taken);
       note = ` '${taken}' is taken, so it is named '${state.data.name}' here: change the name before saving if you like.`;
@@ -271,7 +256,7 @@ async function save() {
   const name = document.getElementById("scenario-name").value.trim();
   try {
     if (name !== state.savedName) {
-      const found = await existing(name);
+      const found = await scenarioNamed(name);
       if (found && found.builtin) throw new Error(`'${name}' is built in and read-only: save under another name`);
       if (found && !confirm(`A saved scenario is already named '${name}'. Replace it with this one?`)) {
         showMessage(messages, "ok", "Not saved: choose another name, or save again to replace it.");

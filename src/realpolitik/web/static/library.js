@@ -42,15 +42,6 @@ async function loadLibrary() {
   } catch (error) { showError(messages, error); }
 }
 
-async function scenarioNamed(name) {
-  try {
-    return await api("/api/scenarios/" + encodeURIComponent(name));
-  } catch (error) {
-    if (error.status === 404 || error.status === 422) return null;
-    throw error;
-  }
-}
-
 // The name an import is saved under: its own, or, when that is taken, one the analyst gives (a built-in name
 // never; a saved scenario's only after saying yes to replacing it). Null when the analyst gives none.
 async function nameForImport(name) {
@@ -62,10 +53,8 @@ async function nameForImport(name) {
     if (!taken.builtin && given && confirm(`Replace the saved scenario '${wanted}' with this import?`)) {
       return wanted;
     }
-    let free = 2;
-    while (await scenarioNamed(`${name}-${free}`)) free += 1;
     const answer = prompt(`'${wanted}' is ${taken.builtin ? "a built-in scenario" : "already saved"}. ` +
-      "Save the import under this name:", `${name}-${free}`);
+      "Save the import under this name:", await freeName(name));
     if (answer === null || answer.trim() === "") return null;
     wanted = answer.trim();
     given = true;
