@@ -17,8 +17,9 @@ Per issue:
 * ``fragility``: ``steady``, ``sensitive`` or ``fragile`` with the reasons, from the headline
   model's 80% sensitivity band as a share of the scale (under :data:`SENSITIVE_SHARE` steady, from
   :data:`FRAGILE_SHARE` fragile), a single lever step that moves the forecast by at least
-  :data:`FRAGILE_SHARE` of the scale (fragile), a trajectory that cycles or is still moving, and a
-  deal whose P(agreement) lies between :data:`COIN_FLIP` bounds; ``unknown`` while the sensitivity is
+  :data:`FRAGILE_SHARE` of the scale (fragile), a trajectory that cycles or is still moving at its
+  round limit (by more than a hundredth of the scale; fragile beyond a tenth), and a deal whose
+  P(agreement) lies between :data:`COIN_FLIP` bounds; ``unknown`` while the sensitivity is
   pending;
 * ``levers``: the headline model's three strongest single changes, each with the step that moves
   the forecast most: ``USA position 80→70 moves the forecast 63.8→61.4``.
@@ -95,8 +96,9 @@ def _fragility(cell: dict[str, Any], stability: dict[str, Any] | None, levers: l
                        f"{abs(strongest['change']):.0f} ({abs(strongest['change']) / width:.0%} of the scale)")
         level = "fragile"
     status = (stability or {}).get("status")
-    if status in ("cycle", "round limit"):
-        low, high = (stability or {}).get("range") or (None, None)
+    low, high = (stability or {}).get("range") or (None, None)
+    settled_enough = status == "round limit" and low is not None and high - low <= AGREEMENT_SHARE / 10 * width
+    if status in ("cycle", "round limit") and not settled_enough:
         spread = f" between {low:.0f} and {high:.0f}" if low is not None else ""
         reasons.append("the trajectory cycles" + spread if status == "cycle" else "the trajectory is still moving"
                        + spread + " at its round limit")
