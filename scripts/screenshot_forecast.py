@@ -2,8 +2,8 @@
 
 Starts the workbench on a free loopback port with a temporary run store, runs every
 model on the built-in scenario through the API, opens the forecast page in Debian's
-headless Chromium and saves ``docs/images/forecast-ukraine.png``; then waits for the
-run's analyses and saves the overview at 1366x768 (its table and first row of answers,
+headless Chromium, waits for the run's analyses, and saves
+``docs/images/forecast-ukraine.png`` and the overview at 1366x768 (its table and first row of answers,
 :data:`OVERVIEW_HEIGHT` pixels) as ``docs/images/overview.png``.
 Usage: ``python scripts/screenshot_forecast.py [OUTPUT]``.
 """
@@ -54,10 +54,10 @@ def main(output: Path) -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
             page.goto(f"{base}/runs/{run.json()['id']}")
-            page.wait_for_selector("#quadrant-chart[data-drawn] .main-svg")
+            page.wait_for_selector("#overview[data-analyses=done]", timeout=ANALYSES_MS)
+            page.wait_for_timeout(1000)
             page.screenshot(path=str(output), full_page=True)
             page.set_viewport_size({"width": 1366, "height": 768})
-            page.wait_for_selector("#overview[data-analyses=done]", timeout=ANALYSES_MS)
             page.wait_for_timeout(1000)
             box = page.locator("#overview").bounding_box()
             page.screenshot(path=str(OVERVIEW), full_page=True, clip={

@@ -113,7 +113,8 @@ def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title
     forecast = issue["forecast"]
     shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": 0, "x1": last, "y0": forecast, "y1": forecast,
                    "line": {"color": FORECAST_COLOUR, "width": 3, "dash": "dash"}})
-    band = f" (input sensitivity {interval[0]:.1f}–{interval[1]:.1f})" if interval is not None else ""
+    spread = interval is not None and interval[1] - interval[0] >= 0.05
+    band = f" (input sensitivity {interval[0]:.1f}–{interval[1]:.1f})" if spread else ""
     annotations.append({"xref": "paper", "yref": "y", "x": 1, "y": forecast, "xanchor": "right", "yanchor": "bottom",
                         "text": f"<b>forecast {forecast:.1f}</b>{band}", "showarrow": False,
                         "font": {"size": 12, "color": FORECAST_COLOUR}, "bgcolor": "rgba(255,255,255,0.85)"})

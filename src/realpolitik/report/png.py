@@ -16,7 +16,7 @@ from realpolitik.report.figures import (
     FORECAST_COLOUR,
     STATUS_QUO_COLOUR,
     actor_colour,
-    short_label,
+    wrapped_label,
 )
 from realpolitik.report.issue_view import issue_view, model_document, run_scenario
 from realpolitik.report.uncertainty import stored_analyses
@@ -50,7 +50,8 @@ def _positions_chart(view: dict[str, Any], item: dict[str, Any], actor_order: li
     axes.set_ylim(low - (high - low) * 0.04, high + (high - low) * 0.04)
     axes.set_xlim(-0.3, last + 0.3)
     if anchors:
-        axes.set_yticks(sorted(anchors), [f"{point:g} {short_label(anchors[point])}" for point in sorted(anchors)])
+        axes.set_yticks(sorted(anchors), ["\n".join(wrapped_label(f"{point:g} {anchors[point]}"))
+                                          for point in sorted(anchors)])
     axes.set_xlabel("round")
     axes.set_title(f"{view['title']} — {view['model_title']}", loc="left", fontsize=12)
     axes.grid(color="#e5e7eb", linewidth=0.8)
