@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from realpolitik.models.compromise import compromise
@@ -59,6 +59,11 @@ def test_actor_order_does_not_matter(name, table, seed):
 @settings(max_examples=40, deadline=None)
 @given(table=continuous_tables, scale=st.floats(0.01, 100.0), shift=st.floats(-1000, 1000))
 def test_affine_change_of_scale_carries_through(name, table, scale, shift):
+    # Two positions a hair apart (under 1e-6 of the scale) put a round's move on the dynamic models'
+    # convergence tolerance (1e-9 of the range), where the rounding of a shifted scale decides whether the
+    # run stops: a knife-edge of floating point, not of the arithmetic under test.
+    gaps = np.abs(np.subtract.outer(table[0], table[0]))
+    assume(not np.any((gaps > 0) & (gaps < 1e-6)))
     check_affine_equivariance(MODELS[name], table, scale, shift)
 
 
