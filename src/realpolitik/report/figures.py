@@ -183,7 +183,7 @@ def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict
                     "font": {"size": 11, "color": "#6b7280"}} for x, y, xanchor, yanchor, text in quadrants]
     shapes = [{"type": "line", "x0": -reach, "x1": reach, "y0": reach, "y1": -reach,
                "line": {"color": "#d1d5db", "width": 1, "dash": "dot"}}]
-    layout = _base_layout(f"Who challenges whom — the expected utility model's view, as {actor} sees it")
+    layout = _base_layout(f"Who challenges whom, as {actor} sees it<br><sup>the expected utility model's view</sup>")
     layout.update({
         "xaxis": {"title": {"text": f"{actor}'s expected utility of challenging"}, "range": [-reach, reach],
                   "zeroline": True, "zerolinecolor": "#9ca3af", "zerolinewidth": 1.5, "gridcolor": "#f1f5f9"},
@@ -201,7 +201,7 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
     ``levers`` are entries of a levers document (``realpolitik levers --format json``): ``actor``,
     ``attribute``, ``current`` and the ``down`` and ``up`` steps with the lever's new ``value`` and the
     ``forecast`` after it; strongest first, the strongest drawn at the top. Each bar says its step and
-    where the forecast goes: ``80→70: 61.4``.
+    where the forecast goes: ``80→70: 61.4`` (a step that leaves it where it is says nothing).
     """
     ordered = list(reversed(levers))
     labels = [_plain(f"{lever['actor']} {lever['attribute']}") for lever in ordered]
@@ -210,7 +210,7 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
         return {"type": "bar", "orientation": "h", "name": name, "y": labels, "base": baseline,
                 "x": [lever[step]["forecast"] - baseline for lever in ordered], "marker": {"color": colour},
                 "text": [f"{lever['current']:.4g}→{lever[step]['value']:.4g}: {lever[step]['forecast']:.1f}"
-                         for lever in ordered],
+                         if abs(lever[step]["forecast"] - baseline) >= 0.05 else "" for lever in ordered],
                 "textposition": "outside", "cliponaxis": False, "textfont": {"size": 11},
                 "insidetextfont": {"color": "#ffffff"}, "outsidetextfont": {"color": FONT["color"]},
                 "hovertemplate": f"%{{y}} %{{text}}<br>forecast {baseline:.1f}→%{{customdata:.1f}}<extra>{name}</extra>",
