@@ -57,6 +57,13 @@ def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_v
     page.wait_for_selector("#trajectory-chart[data-drawn]")
     page.select_option("#perspective", "France")
     expect(page.locator("#quadrant-chart .gtitle")).to_have_text(re.compile("as France sees it"))
+    page.hover("#trajectory-chart .main-svg")
+    buttons = page.locator("#trajectory-chart .modebar-btn")
+    expect(buttons.first).to_be_attached()
+    titles = [button.get_attribute("data-title") or "" for button in buttons.all()]
+    assert "Download plot as a PNG" in titles
+    assert not [title for title in titles if "Cloud" in title or "Chart Studio" in title or "plotly" in title.lower()]
+    assert page.locator("#trajectory-chart .modebar a[href]").count() == 0  # no logo link
     page.select_option("#shock-actor", "Germany")
     page.select_option("#shock-field", "position")
     page.fill("#shock-value", "10")
