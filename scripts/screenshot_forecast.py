@@ -2,7 +2,7 @@
 
 Starts the workbench on a free loopback port with a temporary run store, runs every
 model on the built-in scenario through the API, opens the forecast page in Debian's
-headless Chromium, waits for the run's analyses, and saves
+headless Chromium, waits for the run's analyses, and saves the issue-by-issue view as
 ``docs/images/forecast-ukraine.png`` and the overview at 1366x768 (its table and first row of answers,
 :data:`OVERVIEW_HEIGHT` pixels) as ``docs/images/overview.png``.
 Usage: ``python scripts/screenshot_forecast.py [OUTPUT]``.
@@ -56,7 +56,10 @@ def main(output: Path) -> None:
             page.goto(f"{base}/runs/{run.json()['id']}")
             page.wait_for_selector("#overview[data-analyses=done]", timeout=ANALYSES_MS)
             page.wait_for_timeout(1000)
-            page.screenshot(path=str(output), full_page=True)
+            top = page.locator(".section-title").bounding_box()["y"]  # the issue-by-issue view
+            height = page.evaluate("document.documentElement.scrollHeight")
+            page.screenshot(path=str(output), full_page=True, clip={"x": 0, "y": top - 12, "width": 1440,
+                                                                    "height": height - top + 12})
             page.set_viewport_size({"width": 1366, "height": 768})
             page.wait_for_timeout(1000)
             box = page.locator("#overview").bounding_box()
