@@ -104,7 +104,7 @@ function showError(container, error) {
 function narrowLayout(layout) {
   if (window.innerWidth > 600) return layout;
   const narrow = JSON.parse(JSON.stringify(layout));
-  narrow.legend = Object.assign({}, narrow.legend, {orientation: "h", x: 0, y: -0.2, font: {size: 10}});
+  narrow.legend = Object.assign({}, narrow.legend, {orientation: "h", x: 0, y: -0.32, font: {size: 10}});
   if (narrow.title) narrow.title.font = Object.assign({}, narrow.title.font, {size: 12});
   for (const axis of ["xaxis", "yaxis"]) {
     const ticks = narrow[axis] && narrow[axis].ticktext;
@@ -116,7 +116,11 @@ function narrowLayout(layout) {
 
 function plot(node, figure) {
   // The configuration (no logo, no cloud or editing links) is set once by /static/vendor/plotly.min.js.
-  return Plotly.react(node, figure.data, narrowLayout(figure.layout)).then(() => node.setAttribute("data-drawn", "1"));
+  const narrow = window.innerWidth <= 600;
+  // On a narrow screen the bars' labels would cover each other: their values stay in the hover and the note.
+  const data = narrow ? figure.data.map((trace) => trace.type === "bar" ? Object.assign({}, trace,
+    {textposition: "none"}) : trace) : figure.data;
+  return Plotly.react(node, data, narrowLayout(figure.layout)).then(() => node.setAttribute("data-drawn", "1"));
 }
 
 function format(value, digits = 1) {
