@@ -69,7 +69,9 @@ def forecast(
     say_stated_options(scenario, stated, results)
     document = forecasts_document(results, compared=model == ALL_MODELS)
     _add_outlook(loaded, results, document, draws, seed, calibration)
-    record_forecast(loaded, results, document, preset, db, no_store, seed, {"draws": draws})
+    drawn = draws > 0 and any(issue.veto_players for issue in loaded.issues)  # P(agreement) took draws
+    record_forecast(loaded, results, document, preset, db, no_store, seed if drawn else None,
+                    {"draws": draws} if drawn else None)
     if format == "json":
         emit_json(document)
     elif format == "csv":
