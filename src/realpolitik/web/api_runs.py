@@ -109,19 +109,20 @@ REPORT_TYPES = {"html": "text/html", "pdf": "application/pdf", "png": "image/png
                                             "drawn as a PNG by the local Chromium (offline)."},
                        **error_responses(404, 503)})
 def report(run_id: RunId, request: Request,
-           format: Annotated[Literal["html", "pdf", "png"], Query(description="html (default), pdf or png.")]
+           kind: Annotated[Literal["html", "pdf", "png"], Query(alias="format",
+                                                                description="html (default), pdf or png.")]
            = "html") -> Response:
     """The run's HTML report: one file with charts, tables, inputs and provenance, readable offline; with
     ``format=pdf`` or ``png``, printed by the local Chromium (422 when none is installed)."""
     db = request.app.state.db
     stored = get_run(run_id, db)
     content: str | bytes = html_report(stored, db)
-    if format != "html":
+    if kind != "html":
         from realpolitik.report.printing import print_report
 
-        content = print_report(content, format, len((stored.scenario or {}).get("issues", [])) or 1)
-    return Response(content, media_type=REPORT_TYPES[format],
-                    headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.{format}"'})
+        content = print_report(content, kind, len((stored.scenario or {}).get("issues", [])) or 1)
+    return Response(content, media_type=REPORT_TYPES[kind],
+                    headers={"Content-Disposition": f'attachment; filename="realpolitik-run-{run_id}.{kind}"'})
 
 
 @router.get("/diff", operation_id="diff_runs", responses=error_responses(404, 503))
