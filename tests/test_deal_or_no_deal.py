@@ -123,3 +123,14 @@ def test_a_forecast_with_p_agreement_reruns_exactly(cli):
     again = cli("runs", "rerun", "1")
     assert again.exit_code == 0, again.output
     assert "reproduced" in again.output
+
+
+def test_a_lever_that_changes_a_few_draws_is_said_to_be_within_the_noise():
+    from realpolitik.analysis.levers import IssueLevers, Lever, Step
+
+    issue = veto_scenario(30.0).issues[0]
+    lever = Lever("V", "position", 30.0, Step(20.0, 0.0, 0.0), Step(40.0, 0.01, 0.01))
+    sentence = IssueLevers(issue, 0.0, [lever], "agreement", 200).sentence()
+    assert "Only 2 of the 200 draws change" in sentence
+    lever = Lever("V", "position", 30.0, Step(20.0, 0.0, 0.0), Step(40.0, 0.5, 0.5))
+    assert "Only" not in IssueLevers(issue, 0.0, [lever], "agreement", 200).sentence()

@@ -45,6 +45,10 @@ from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.scenario import Issue, Scenario, Uncertainty, load_scenario_dict
 
 ATTRIBUTES = ("position", "salience", "capability")
+#: Draws per changed table when levers are ranked by P(agreement).
+AGREEMENT_DRAWS = 200
+#: A lever on P(agreement) that changes fewer draws than this is said to be within the noise of the count.
+FEW_DRAWS = 5
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,10 @@ class IssueLevers:
                     f"{lever.attribute} {direction} from {lever.current:.4g} to {step.value:.4g}: P(agreement) goes "
                     f"from {self.baseline:.0%} to {step.forecast:.0%} ({100 * step.change:+.0f} points, "
                     f"{self.draws} draws).")
+            changed = round(abs(step.change) * (self.draws or 0))
+            if changed < FEW_DRAWS:
+                text += (f" Only {changed} of the {self.draws} draws change: too few to tell the levers apart "
+                         "(raise --draws).")
         elif lever is None:
             return f"No single step change moves the {self.issue.name} forecast ({self.baseline:.1f})."
         else:
@@ -333,8 +341,6 @@ class LeverAnalysis:
                 "shocks": self.shocks.to_dict() if self.shocks is not None else None}
 
 
-#: Draws per changed table when levers are ranked by P(agreement).
-AGREEMENT_DRAWS = 200
 
 
 class LeverRequestError(ValueError):
