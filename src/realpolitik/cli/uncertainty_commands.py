@@ -115,6 +115,11 @@ def _print_simulation(scenario: Scenario, result: Simulation, calibrated: Any) -
         console.print("[dim]P(agreement): the share of draws whose settlement every veto player prefers to the "
                       "reversion point; median and bands are of what happens (settlement or reversion)[/]",
                       highlight=False)
+        if any(item.agreement_probability in (0.0, 1.0) for item in result.issues):
+            console.print("[dim]A P(agreement) of 0% or 100% holds for these draws of the table's numbers, not for "
+                          "the bargaining itself: read it as 'no deal (or a deal) unless a veto player's position "
+                          "changes', and the bands and calibrated intervals that collapse onto one point with it as "
+                          "conditional on that, not as certainty.[/]", highlight=False)
     console.print(f"[dim]{escape(calibrated_text.SENSITIVITY_NOTE)}[/]", highlight=False)
     for item in calibrated.issues:
         for line in calibrated_text.issue_lines(item.calibrated.to_dict(), item.issue.anchors):
