@@ -134,3 +134,23 @@ def test_a_lever_that_changes_a_few_draws_is_said_to_be_within_the_noise():
     assert "Only 2 of the 200 draws change" in sentence
     lever = Lever("V", "position", 30.0, Step(20.0, 0.0, 0.0), Step(40.0, 0.5, 0.5))
     assert "Only" not in IssueLevers(issue, 0.0, [lever], "agreement", 200).sentence()
+
+
+def test_a_run_with_its_own_calibration_file_reruns_with_that_file(cli, tmp_path):
+    from realpolitik.analysis.calibration_file import packaged_path
+
+    # A calibration whose 80% level differs from the shipped one: a rerun that fell back on the shipped
+    # file would give other calibrated intervals, and the rerun would report them as not reproduced.
+    # (--draws 0: no mixing with the reversion point, so the calibrated forecast comes from the file alone.)
+    calibration = json.loads(packaged_path().read_text(encoding="utf-8"))
+    for entry in calibration["models"].values():
+        entry["levels"]["80"] = 0.97
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(calibration), encoding="utf-8")
+    made = cli("forecast", "ukraine-2025-03", "--model", "compromise", "--draws", "0", "--calibration", str(path),
+               "--format", "json")
+    assert made.exit_code == 0, made.output
+    shown = json.loads(cli("runs", "show", "1").stdout)
+    assert shown["parameters"]["calibration"] == str(path.resolve())
+    again = cli("runs", "rerun", "1")
+    assert again.exit_code == 0, again.output

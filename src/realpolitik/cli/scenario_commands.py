@@ -70,8 +70,9 @@ def forecast(
     document = forecasts_document(results, compared=model == ALL_MODELS)
     _add_outlook(loaded, results, document, draws, seed, calibration)
     drawn = draws > 0 and any(issue.veto_players for issue in loaded.issues)  # P(agreement) took draws
-    record_forecast(loaded, results, document, preset, db, no_store, seed if drawn else None,
-                    {"draws": draws} if drawn else None)
+    parameters = {**({"draws": draws} if drawn else {}),
+                  **({"calibration": str(Path(calibration).resolve())} if calibration else {})}
+    record_forecast(loaded, results, document, preset, db, no_store, seed if drawn else None, parameters or None)
     if format == "json":
         emit_json(document)
     elif format == "csv":

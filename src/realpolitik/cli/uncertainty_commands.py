@@ -188,7 +188,8 @@ def simulate(
     document = result.to_dict()
     calibrated = calibrate_simulation(document, result, loaded, model, options, preset, calibration)
     _record("simulate", loaded, model, document, preset, seed,
-            {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds]}, db,
+            {"draws": draws, "noise": noise.model_dump(), "thresholds": [item.text for item in thresholds],
+             **({"calibration": str(Path(calibration).resolve())} if calibration else {})}, db,
             no_store)
     if format == "json":
         emit_json(document)

@@ -16,7 +16,7 @@ from realpolitik.store.runs import StoredRun
 
 def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
     """A forecast again, with the calibrated forecast where the stored one has it (from the calibration
-    shipped with the package)."""
+    file the run used, else the one shipped with the package)."""
     from realpolitik.analysis.calibration_file import read_calibration
     from realpolitik.analysis.scenario_calibration import calibrate_forecast
 
@@ -29,11 +29,12 @@ def _rerun_forecast(stored: StoredRun) -> dict[str, Any]:
         options = MODELS[name].options_type.model_validate(stored.options[name])
         forecast = run(scenario, name, options, document["preset"])
         if any("calibrated" in issue for issue in document["issues"]):
-            calibrate_forecast(scenario, forecast, read_calibration())
+            calibrate_forecast(scenario, forecast, read_calibration(stored.parameters.get("calibration")))
         forecasts.append(forecast)
     document = forecasts_document(forecasts, compared="results" in stored.result)
     if "outlook" in stored.result:  # P(agreement) and the answer first, from the same draws
-        add_analyses(scenario, forecasts, document, stored.parameters.get("draws", 0), stored.seed or 0)
+        add_analyses(scenario, forecasts, document, stored.parameters.get("draws", 0), stored.seed or 0,
+                     stored.parameters.get("calibration"))
     return document
 
 
@@ -70,7 +71,8 @@ def _rerun_simulation(stored: StoredRun) -> dict[str, Any]:
                           thresholds=parameters["thresholds"], noise=Uncertainty.model_validate(parameters["noise"]))
     document = simulation.to_dict()
     if "intervals_are" in stored.result:  # with the calibrated forecast, from the calibration shipped
-        calibrate_simulation(document, simulation, scenario, model, options, stored.preset, None)
+        calibrate_simulation(document, simulation, scenario, model, options, stored.preset,
+                             parameters.get("calibration"))
     return document
 
 
