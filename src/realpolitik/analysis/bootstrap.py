@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from realpolitik.analysis.scores import central_interval
+
 RESAMPLES = 2000
 CONFIDENCE = 0.95
 
@@ -28,7 +30,6 @@ def paired_group_bootstrap(scores, baseline_scores, groups, resamples: int = RES
     counts = np.bincount(group, minlength=labels.size).astype(float)
     drawn = np.random.default_rng(seed).integers(0, labels.size, size=(resamples, labels.size))
     resampled = sums[drawn].sum(axis=1) / counts[drawn].sum(axis=1)
-    tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(resampled, [tail, 1.0 - tail])
-    return {"difference": float(difference.mean()), "low": float(low), "high": float(high),
+    low, high = central_interval(resampled, 100.0 * confidence)
+    return {"difference": float(difference.mean()), "low": low, "high": high,
             "resamples": resamples, "seed": seed, "confidence": confidence}

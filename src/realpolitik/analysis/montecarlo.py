@@ -43,6 +43,7 @@ from realpolitik import budget
 from realpolitik.analysis.agreement import accepts, agreement, outcome
 from realpolitik.analysis.distributed import dask_client, map_in_order
 from realpolitik.analysis.expressions import Threshold, parse_threshold
+from realpolitik.analysis.scores import central_interval
 from realpolitik.choices import DEFAULT_DRAWS
 from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.models.table_batch import TableBatch, draw_by_draw
@@ -212,13 +213,6 @@ class ValueTable:
             return self.table_forecasts(values, model, options)
         return np.stack([self.issue_forecasts(values, index, model, options) for index in range(len(self.issues))],
                         axis=1)
-
-
-def central_interval(values: np.ndarray, percent: float) -> tuple[float, float]:
-    """The central interval holding ``percent`` % of ``values`` (quantiles, linear interpolation)."""
-    tail = (100.0 - percent) / 200.0
-    low, high = np.quantile(values, [tail, 1.0 - tail])
-    return float(low), float(high)
 
 
 @dataclass

@@ -38,6 +38,13 @@ LOG_SCORE_FLOOR = 1e-3
 PIT_BINS = 10
 
 
+def central_interval(values, percent: float) -> tuple[float, float]:
+    """The central interval holding ``percent`` % of the draws ``values`` (quantiles, linear interpolation)."""
+    tail = (100.0 - percent) / 200.0
+    low, high = np.quantile(np.asarray(values, dtype=float), [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
 def crps(distribution: MixedDistribution, outcome: float) -> float:
     """``∫ (F(x) - 1{x ≥ o})² dx`` for the outcome ``o``, exactly."""
     points = np.union1d(distribution.breakpoints, [outcome])
