@@ -30,12 +30,13 @@ from typing import Any
 import yaml
 
 from realpolitik.io.files import read_text, write_atomically
-from realpolitik.io.structure import check_yaml_structure, load_json
+from realpolitik.io.structure import FAST_SAFE_LOADER, check_yaml_structure, is_plain, load_json
 from realpolitik.scenario import Origin, Problem, Scenario, ScenarioError, load_scenario_dict
 
 
-class TextBooleansLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2's booleans: only ``true`` and ``false``.
+class TextBooleansLoader(FAST_SAFE_LOADER):
+    """PyYAML's safe loader (libyaml's parser where PyYAML has it) with YAML 1.2's booleans:
+    only ``true`` and ``false``.
 
     YAML 1.1 also reads ``yes``, ``no``, ``on`` and ``off`` as booleans, so that an
     actor written ``NO`` (Norway) or an anchor labelled ``no`` would become ``False``.
@@ -62,7 +63,7 @@ def _yes_no_as_text(root: yaml.Node) -> tuple[str, ...]:
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and YAML11_BOOLEAN_WORDS.match(node.value):
+            if is_plain(node.style) and YAML11_BOOLEAN_WORDS.match(node.value):
                 found.append(f"line {node.start_mark.line + 1}: '{node.value}' read as text, not as a yes/no value "
                              "(YAML 1.2); quote it to make that explicit")
         elif isinstance(node, yaml.MappingNode):
@@ -122,8 +123,12 @@ def parse_native(text: str, where: str) -> Scenario:
     """A scenario from YAML or JSON text; ``where`` names the source in messages."""
     check_yaml_structure(text, where)
     try:
-        root = yaml.compose(text, Loader=TextBooleansLoader)
-        data = yaml.load(text, Loader=TextBooleansLoader)
+        loader = TextBooleansLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)

@@ -29,6 +29,14 @@ import yaml
 from realpolitik.numbers import MAX_NUMBER_LENGTH, NUMBER_PATTERN
 from realpolitik.scenario import Problem, ScenarioError
 
+#: PyYAML's safe loader, on libyaml's C parser where PyYAML was built with it (about ten times faster
+#: on a scenario file; the same documents, errors and line numbers).
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def is_plain(style: str | None) -> bool:
+    """Whether a scalar's style is plain (unquoted): None from PyYAML's own parser, '' from libyaml's."""
+    return not style
 #: Deepest nesting of mappings and lists accepted (a scenario needs six levels).
 MAX_DEPTH = 64
 
@@ -61,7 +69,7 @@ def check_yaml_structure(text: str, where: str) -> None:
     """Refuse aliases, deep nesting and numbers not in ASCII notation; syntax errors are left to the reader."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=FAST_SAFE_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 _refuse("uses a YAML alias (*name); write the values out instead", where, event.start_mark)
             elif isinstance(event, yaml.CollectionStartEvent):
@@ -71,7 +79,7 @@ def check_yaml_structure(text: str, where: str) -> None:
                             event.start_mark)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            elif isinstance(event, yaml.ScalarEvent) and event.style is None and event.tag is None:
+            elif isinstance(event, yaml.ScalarEvent) and is_plain(event.style) and event.tag is None:
                 problem = _plain_number_problem(event.value)
                 if problem is not None:
                     _refuse(problem, where, event.start_mark)
