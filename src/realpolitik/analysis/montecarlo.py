@@ -26,7 +26,10 @@ those of the mixture; the settlement's own median and intervals are reported bes
 Reproducibility: draws come in streams of :data:`DRAWS_PER_STREAM`; stream s draws
 from ``numpy.random.default_rng(SeedSequence(seed).spawn(...)[s])``, so the same seed
 gives the same numbers however many workers run the streams, and a larger draw
-count keeps the first draws.
+count keeps the first draws. A stream's draws are forecast in tasks of
+:data:`DRAWS_PER_TASK` (each task draws its whole stream and forecasts its own slice), so
+that the threads of one machine share even a single stream's work, and progress is
+reported task by task.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ from realpolitik.scenario import Issue, Scenario, Uncertainty
 
 #: Largest draw count accepted (a million draws of a 13-actor EUM scenario take minutes).
 MAX_DRAWS = 1_000_000
-#: Draws per random stream (and per task).
+#: Draws per random stream.
 DRAWS_PER_STREAM = 1000
+#: Draws forecast per task (a stream is split into tasks of this size).
+DRAWS_PER_TASK = 250
 #: Central intervals reported, in percent.
 INTERVALS = (50, 80, 95)
 #: Bins of the histogram over each issue's scale.
@@ -347,12 +352,14 @@ class Simulation:
         }
 
 
-def _simulate_stream(scenario: Scenario, model: str, options: BaseModel, noise: Uncertainty,
-                     stream: np.random.SeedSequence, draws: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One task: ``draws`` draws from ``stream``: the forecasts on every issue ``(draws, issues)``
-    and, per issue, the veto players' ideal points ``(draws, V)``."""
+def _simulate_slice(scenario: Scenario, model: str, options: BaseModel, noise: Uncertainty,
+                    stream: np.random.SeedSequence, draws: int, start: int, stop: int
+                    ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One task: draws ``start:stop`` of the ``draws`` drawn from ``stream``: the forecasts on every
+    issue ``(stop - start, issues)`` and, per issue, the veto players' ideal points ``(stop - start, V)``.
+    The whole stream is drawn (a few milliseconds) so that a draw's numbers do not depend on the slicing."""
     table = ValueTable.of(scenario, noise)
-    values = table.draw(np.random.default_rng(stream), draws)
+    values = table.draw(np.random.default_rng(stream), draws)[start:stop]
     return (table.forecasts(values, model, options),
             [values[:, columns.veto_position] for columns in table.issues])
 
@@ -385,17 +392,18 @@ def simulate(scenario: Scenario, model: str = "eum", options: BaseModel | None =
     parsed = [item if isinstance(item, Threshold) else parse_threshold(item, scenario) for item in thresholds]
     sizes = [min(DRAWS_PER_STREAM, draws - start) for start in range(0, draws, DRAWS_PER_STREAM)]
     streams = np.random.SeedSequence(seed).spawn(len(sizes))
-    tasks = [(scenario, model, options, noise, stream, size) for stream, size in zip(streams, sizes)]
+    tasks = [(scenario, model, options, noise, stream, size, start, min(start + DRAWS_PER_TASK, size))
+             for stream, size in zip(streams, sizes) for start in range(0, size, DRAWS_PER_TASK)]
     finished = 0
 
     def done(index: int) -> None:
         nonlocal finished
-        finished += sizes[index]
+        finished += tasks[index][-1] - tasks[index][-2]
         if progress is not None:
             progress(finished)
 
     with nullcontext(client) if client is not None else dask_client() as active:
-        blocks = map_in_order(active, _simulate_stream, tasks, done)
+        blocks = map_in_order(active, _simulate_slice, tasks, done)
     forecasts = np.concatenate([block[0] for block in blocks])
     table = ValueTable.of(scenario, noise)
     point = table.forecasts(table.value[None], model, options)[0]

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import ndtr
 from threadpoolctl import threadpool_limits
 
@@ -225,6 +224,8 @@ class PredictiveModel:
 
 def fit(candidates: list[Candidates], outcome: np.ndarray, penalty: float = PENALTY) -> PredictiveModel:
     """Fit λ, β and h on issues with ``candidates`` and ``outcome (I,)`` (see the module's docstring)."""
+    from scipy.optimize import minimize  # 0.7 s to import: only when fitting, not for every forecast
+
     matches = [matched_candidate(c, o) for c, o in zip(candidates, outcome)]
     at_candidate = np.array([m is not None for m in matches])
     if at_candidate.sum() == 0 or at_candidate.all():
