@@ -49,7 +49,7 @@ def serve(
         budget = Budget(max_memory_bytes=parse_size(max_memory), max_seconds=time_limit)
     except ValueError as error:
         raise UsageError(f"--max-memory: {error}") from None
-    application = create_app(db, token, allowed_hosts=None if token else loopback_names, budget=budget)
+    application = create_app(db, token, allowed_hosts=None if token else loopback_names, budget=budget, warm=True)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"realpolitik workbench on http://{shown}:{port}/ (runs in {database_url(db)})"
                   + ("; API calls need the token" if token else ""), highlight=False)

@@ -55,3 +55,36 @@ class AnalysisWorkers:
             pass
         except Exception:  # noqa: BLE001 - a store that cannot be written: logged, the app goes on
             log.exception("the analyses of run %s could not be recorded", stored.id)
+
+
+#: A small table every model runs at start-up (see :func:`warm_up`).
+_WARM_UP_SCENARIO = {
+    "name": "warm-up",
+    "issues": [{"name": name, "anchors": {0: "no", 100: "yes"}, "veto_players": ["A"], "reversion": 0}
+               for name in ("x", "y")],
+    "actors": [{"name": name, "capability": capability,
+                "stances": {"x": {"position": position, "salience": 60}, "y": {"position": 100 - position,
+                                                                                "salience": 40}}}
+               for name, capability, position in (("A", 3, 20), ("B", 2, 70), ("C", 1, 90))],
+}
+
+
+def warm_up() -> None:
+    """Run every model, its Monte Carlo draws, lever sweep and calibrated forecast once on a
+    three-actor table, so that a server's first run does not wait for imports and for
+    compiled kernels to load (about a second on two cores, on a thread of its own at start-up)."""
+    from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.distributed import IN_THIS_THREAD
+    from realpolitik.analysis.levers import analyse_levers
+    from realpolitik.analysis.montecarlo import simulate
+    from realpolitik.analysis.scenario_calibration import calibrate_forecast
+    from realpolitik.comparison import add_outlook  # noqa: F401 - imported for the first run's outlook
+    from realpolitik.forecast import MODELS, run
+    from realpolitik.scenario import load_scenario_dict
+
+    scenario = load_scenario_dict(_WARM_UP_SCENARIO)
+    calibration = read_calibration(None)
+    for model in MODELS:
+        calibrate_forecast(scenario, run(scenario, model), calibration)
+        simulate(scenario, model, draws=2, client=IN_THIS_THREAD)
+        analyse_levers(scenario, model, client=IN_THIS_THREAD)

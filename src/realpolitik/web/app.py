@@ -13,7 +13,7 @@ from realpolitik import __version__
 from realpolitik.budget import WEB_BUDGET, Budget
 from realpolitik.store import open_store
 from realpolitik.web import api_analyses, api_ledger, api_meta, api_overview, api_runs, api_scenarios, pages
-from realpolitik.web.analysis_workers import AnalysisWorkers
+from realpolitik.web.analysis_workers import AnalysisWorkers, warm_up
 from realpolitik.web.bodies import StrictBodies
 from realpolitik.web.errors import declare_errors, install_error_handlers
 from realpolitik.web.security import MAX_REQUEST_BYTES, HostGuard, RequestSizeLimit, TokenGuard, declare_token
@@ -26,7 +26,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 
 def create_app(db: str | None = None, token: str | None = None,
                max_request_bytes: int = MAX_REQUEST_BYTES, allowed_hosts: list[str] | None = None,
-               budget: Budget = WEB_BUDGET) -> FastAPI:
+               budget: Budget = WEB_BUDGET, warm: bool = False) -> FastAPI:
     """The app, storing runs and saved scenarios in ``db`` (see :mod:`realpolitik.store`), opened now.
 
     With a ``token``, every API call must carry it (``Authorization: Bearer TOKEN``), and
@@ -35,9 +35,14 @@ def create_app(db: str | None = None, token: str | None = None,
     web page cannot reach a loopback server by pointing its own domain at 127.0.0.1. A run
     whose estimated memory or time exceeds ``budget`` is refused up front; one that runs past
     its time limit, or whose client disconnects, is stopped (see :mod:`realpolitik.budget`).
+    With ``warm``, every model runs once on a small table at start-up, on a thread of its own
+    (:func:`realpolitik.web.analysis_workers.warm_up`), so that the first run does not wait for
+    imports and compiled kernels.
     """
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        if warm:
+            threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         yield
         app.state.analysis_workers.close()
 
