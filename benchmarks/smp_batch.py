@@ -1,0 +1,248 @@
+"""Speed of KTAB's SMP on a batch of tables: the compiled batch against the kernel run draw by draw.
+
+Four parts, on ukraine-2025-03 (13 actors, 6 issues) with the model's default options
+(``ktab-default``: Deterministic transitions, InitOnlyInterp bargains), single-threaded:
+
+1. **Monte Carlo** (``monte_carlo``): 1000 draws of the scenario's noise model (seed 0)
+   through :meth:`realpolitik.analysis.montecarlo.ValueTable.forecasts`, the path of
+   ``simulate`` and the web app (the tables, the batch, the stability of every draw), best of
+   ``--repeats`` after a warm-up call. Beside it the reference: the kernel one table at a time
+   (:func:`realpolitik.models.table_batch.draw_by_draw` with
+   :func:`realpolitik.models.smp.adapter.run_table`) on the first ``--kernel-draws`` of the
+   same draws, scaled to 1000 (its cost is linear in the draws; the result says so), and the
+   largest difference between the two on those draws.
+2. **Lever sweep** (``levers``): every issue's stepped tables (``1 + 6N`` per issue, as
+   :func:`realpolitik.analysis.levers.sweep_issues` builds them), timed as ``sweep_issues``
+   over all issues (one batch), and the first ``--kernel-lever-tables`` of the same tables
+   through the kernel one by one, scaled to all of them.
+3. **First call** (``first_call``): a fresh interpreter imports the package and forecasts one
+   table, timed from before the import: once with an empty numba cache (the compilation) and
+   once with that cache filled (what every later process pays to load the compiled code).
+4. **Before** (``numpy_batch_before``, ``--record-before``): the batch as it was at the
+   commit recorded (the numpy batch in lockstep over draws, before the compiled path replaced
+   it), parts 1 and 2 timed once each. Later runs keep it from the results file.
+
+    python benchmarks/smp_batch.py [--kernel-draws 100] [--kernel-lever-tables 100] [--repeats 3]
+    python benchmarks/smp_batch.py --record-before
+
+Writes ``benchmarks/results/smp_batch.json`` with the machine it ran on. Wall times on a machine
+shared with other work are inflated by the others' load (the 1-minute load average is recorded
+before each part).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from realpolitik.analysis.levers import LeverSteps, _stepped_tables, sweep_issues
+from realpolitik.analysis.montecarlo import ValueTable
+from realpolitik.forecast import resolve_options
+from realpolitik.io import load_scenario
+from realpolitik.io.files import write_atomically
+from realpolitik.models.smp import run_table
+from realpolitik.models.table_batch import draw_by_draw
+from realpolitik.scenario import Uncertainty
+
+SCENARIO = "ukraine-2025-03"
+MODEL = "smp"
+DRAWS = 1000
+SEED = 0
+RESULTS = Path(__file__).resolve().parent / "results" / "smp_batch.json"
+ROOT = Path(__file__).resolve().parents[1]
+
+FIRST_CALL = """
+import time
+began = time.perf_counter()
+import numpy as np
+from realpolitik.analysis.montecarlo import ValueTable
+from realpolitik.forecast import resolve_options
+from realpolitik.io import load_scenario
+from realpolitik.scenario import Uncertainty
+imported = time.perf_counter()
+scenario = load_scenario("ukraine-2025-03")
+table = ValueTable.of(scenario, Uncertainty())
+table.forecasts(table.value[None], "smp", resolve_options("smp", None))
+done = time.perf_counter()
+print(imported - began, done - imported)
+"""
+
+
+def machine() -> dict:
+    try:
+        import numba
+        numba_version = numba.__version__
+    except ImportError:
+        numba_version = None
+    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba_version}
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def commit() -> str:
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def command() -> str:
+    return " ".join([Path(sys.executable).name, *sys.argv])
+
+
+def timed(work, repeats: int) -> tuple[float, object]:
+    """The shortest of ``repeats`` wall times of ``work()``, and its last result."""
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        began = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - began)
+    return best, result
+
+
+def setting():
+    scenario = load_scenario(SCENARIO)
+    options = resolve_options(MODEL, None)
+    table = ValueTable.of(scenario, scenario.uncertainty or Uncertainty())
+    values = table.draw(np.random.default_rng(SEED), DRAWS)
+    return scenario, options, table, values
+
+
+def lever_rows(scenario) -> tuple[ValueTable, np.ndarray]:
+    """The stepped tables of every issue, in the order ``sweep_issues`` runs them."""
+    table = ValueTable.of(scenario, Uncertainty())
+    rows = np.concatenate([_stepped_tables(table, index, LeverSteps())[1] for index in range(len(scenario.issues))])
+    return table, rows
+
+
+def kernel_one_by_one(table: ValueTable, rows: np.ndarray, options) -> tuple[float, np.ndarray]:
+    """Seconds and forecasts ``(R, K)`` of the kernel run on ``rows`` one table at a time."""
+    began = time.perf_counter()
+    reference = draw_by_draw(table.table_batch(rows), run_table, options)
+    return time.perf_counter() - began, reference.forecast
+
+
+def monte_carlo(repeats: int, kernel_draws: int) -> dict:
+    _, options, table, values = setting()
+    print(f"monte carlo: {DRAWS} draws, batch (load {load()})", flush=True)
+    table.forecasts(values[:2], MODEL, options)  # warm-up: numba's cache, imports
+    seconds, forecast = timed(lambda: table.forecasts(values, MODEL, options), repeats)
+    print(f"  batch {seconds:.3f} s; kernel on {kernel_draws} draws (load {load()})", flush=True)
+    kernel_seconds, reference = kernel_one_by_one(table, values[:kernel_draws], options)
+    print(f"  kernel {kernel_seconds:.3f} s", flush=True)
+    scaled = kernel_seconds * DRAWS / kernel_draws
+    return {
+        "draws": DRAWS, "seed": SEED, "repeats": repeats, "load_before": load(),
+        "batch_s": round(seconds, 4),
+        "kernel": {"draws": kernel_draws, "seconds": round(kernel_seconds, 3),
+                   "per_draw_ms": round(1000 * kernel_seconds / kernel_draws, 3),
+                   "scaled_to_draws_s": round(scaled, 2)},
+        "speedup_over_kernel": round(scaled / seconds, 1),
+        "largest_difference_from_kernel": float(np.max(np.abs(forecast[:kernel_draws] - reference))),
+    }
+
+
+def levers(repeats: int, kernel_tables: int | None) -> dict:
+    scenario, options, _, _ = setting()
+    table, rows = lever_rows(scenario)
+    indices = list(range(len(scenario.issues)))
+    print(f"levers: {len(rows)} tables, batch (load {load()})", flush=True)
+    sweep_issues(scenario, MODEL, options, LeverSteps(), indices[:1])  # warm-up
+    seconds, _ = timed(lambda: sweep_issues(scenario, MODEL, options, LeverSteps(), indices), repeats)
+    forecast = table.table_forecasts(rows, MODEL, options)
+    count = len(rows) if kernel_tables is None else min(kernel_tables, len(rows))
+    print(f"  batch {seconds:.3f} s; kernel on {count} tables (load {load()})", flush=True)
+    kernel_seconds, reference = kernel_one_by_one(table, rows[:count], options)
+    print(f"  kernel {kernel_seconds:.3f} s", flush=True)
+    scaled = kernel_seconds * len(rows) / count
+    return {
+        "tables": len(rows), "issues": len(indices), "repeats": repeats, "load_before": load(),
+        "batch_s": round(seconds, 4),
+        "kernel": {"tables": count, "seconds": round(kernel_seconds, 3), "scaled_to_tables_s": round(scaled, 2)},
+        "speedup_over_kernel": round(scaled / seconds, 1),
+        "largest_difference_from_kernel": float(np.max(np.abs(forecast[:count] - reference))),
+    }
+
+
+def first_call() -> dict:
+    """Import and first forecast in fresh interpreters: with an empty numba cache, then with it filled."""
+    result = {}
+    with tempfile.TemporaryDirectory() as cache:
+        environment = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for name in ("empty_cache", "filled_cache"):
+            print(f"first call, {name} (load {load()})", flush=True)
+            began = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=environment, capture_output=True,
+                                 text=True, check=True).stdout.split()
+            result[name] = {"process_s": round(time.perf_counter() - began, 3), "import_s": round(float(out[0]), 3),
+                            "first_forecast_s": round(float(out[1]), 3)}
+    return result
+
+
+def before() -> dict:
+    """The batch at this commit, each part timed once (run before the compiled path replaced it)."""
+    scenario, options, table, values = setting()
+    print(f"before: monte carlo (load {load()})", flush=True)
+    table.forecasts(values[:2], MODEL, options)
+    monte_carlo_seconds, _ = timed(lambda: table.forecasts(values, MODEL, options), 1)
+    print(f"  {monte_carlo_seconds:.3f} s; levers (load {load()})", flush=True)
+    indices = list(range(len(scenario.issues)))
+    lever_seconds, _ = timed(lambda: sweep_issues(scenario, MODEL, options, LeverSteps(), indices), 1)
+    print(f"  {lever_seconds:.3f} s", flush=True)
+    return {"commit": commit(), "date": datetime.now(UTC).isoformat(timespec="seconds"), "command": command(),
+            "machine": machine(), "load_before": load(), "monte_carlo_s": round(monte_carlo_seconds, 3),
+            "draws": DRAWS, "levers_s": round(lever_seconds, 3), "lever_tables": int(len(lever_rows(scenario)[1])),
+            "repeats": 1}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernel-draws", type=int, default=100, help="draws the kernel runs one by one")
+    parser.add_argument("--kernel-lever-tables", type=int, default=100,
+                        help="lever tables the kernel runs one by one (0: all)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--record-before", action="store_true",
+                        help="only time the batch at this commit and keep it as numpy_batch_before")
+    arguments = parser.parse_args()
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if arguments.record_before:
+        record = {**previous, "numpy_batch_before": before()}
+    else:
+        record = {
+            "benchmark": "smp_batch",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": command(),
+            "commit": commit(),
+            "machine": machine(),
+            "scenario": SCENARIO,
+            "options": "ktab-default",
+            "threads": "one (the batch runs in the calling thread)",
+            "monte_carlo": monte_carlo(arguments.repeats, arguments.kernel_draws),
+            "levers": levers(arguments.repeats, arguments.kernel_lever_tables or None),
+            "first_call": first_call(),
+        }
+        if "numpy_batch_before" in previous:
+            earlier = previous["numpy_batch_before"]
+            record["numpy_batch_before"] = earlier
+            record["speedup_over_numpy_batch"] = {
+                "monte_carlo": round(earlier["monte_carlo_s"] / record["monte_carlo"]["batch_s"], 1),
+                "levers": round(earlier["levers_s"] / record["levers"]["batch_s"], 1)}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(RESULTS, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
