@@ -12,7 +12,8 @@ Every number may carry a one-line ``*_rationale`` (its source or reasoning), and
 position, salience and capability a standard deviation (``*_sd``), written in YAML
 as ``position: 30 ± 10`` (or ``30 +- 10``, ``30 +/- 10``); values without one take the
 scenario-wide default noise model of :class:`Uncertainty` (used by Monte Carlo runs).
-An actor without a stance on an issue does not take part in that issue.
+An actor without a stance on an issue does not take part in that issue. An actor may name
+its ``bloc`` (a group such as ``EU``), which charts colour it by.
 
 An issue may name its ``veto_players`` (actors whose consent an agreement needs), its
 ``reversion`` point (what holds without agreement; the status quo when left out, see
@@ -32,7 +33,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, field_validator,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from realpolitik.names import normalise_texts, scenario_text_problems, visible
 from realpolitik.numbers import NUMBER_PATTERN, number_texts_in_mapping
@@ -218,6 +221,9 @@ class Actor(_Strict):
 
     name: str = Field(min_length=1)
     title: str | None = None
+    bloc: str | None = Field(
+        None, min_length=1, description="The group the actor belongs to, a short name such as 'EU' or 'Russia and "
+        "allies'; when any actor has one, charts colour actors by bloc (one colour per bloc, grey for none).")
     capability: Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": MAX_CAPABILITY}),
                           _uncertain("Clout, >= 0; only ratios between actors matter.")]
     capability_sd: float | None = Field(None, ge=0, description="Standard deviation of the capability.")
@@ -229,6 +235,15 @@ class Actor(_Strict):
     @classmethod
     def _split_uncertain_numbers(cls, data: Any) -> Any:
         return _split_uncertain(data, {"capability": "capability_sd"})
+
+    @field_validator("bloc", mode="before")
+    @classmethod
+    def _bloc_is_a_name(cls, value: Any) -> Any:
+        """One message for a bloc that is not a name (a number, a list, an empty text)."""
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise PydanticCustomError("bloc_type", "a bloc is a short name written as text, such as 'EU' or "
+                                      "'Russia and allies'; leave it out for an actor in no bloc")
+        return value
 
     def capability_on(self, issue: str) -> float:
         override = self.capability_by_issue.get(issue)

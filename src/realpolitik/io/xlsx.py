@@ -14,7 +14,8 @@ One sheet per kind of thing, a header row, then one row per entry:
     ``25 = limited moratoria``, ...); in a cell without line breaks ``;`` separates them. ``veto_players``
     likewise: one actor name per line, or separated by ``;``.
 ``Actors``
-    ``name | title | capability | capability_sd | capability_rationale``.
+    ``name | title | bloc | capability | capability_sd | capability_rationale`` (``bloc``, optional: the
+    group the actor belongs to, e.g. ``EU``, by which charts colour it).
 ``Stances``
     ``actor | issue | position | position_sd | salience | salience_sd | position_rationale | salience_rationale``
     (salience 0..100; leave an actor out of an issue by giving it no row).
@@ -53,7 +54,7 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "Issues": ("name", "title", "scale_min", "scale_max", "anchors", "status_quo", "status_quo_rationale",
                "reversion", "reversion_rationale", "veto_players", "veto_players_rationale", "agenda_setter",
                "agenda_setter_rationale", "description"),
-    "Actors": ("name", "title", "capability", "capability_sd", "capability_rationale"),
+    "Actors": ("name", "title", "bloc", "capability", "capability_sd", "capability_rationale"),
     "Stances": ("actor", "issue", "position", "position_sd", "salience", "salience_sd", "position_rationale",
                 "salience_rationale"),
     "Capability overrides": ("actor", "issue", "capability", "capability_sd", "rationale"),
@@ -245,7 +246,8 @@ def read_xlsx(path: Path) -> Scenario:
     for number, record in sheets["Actors"]:
         name = _name(record["name"])
         rows.setdefault(("actor", name), (f"{label}, sheet 'Actors'", number))
-        actor = {"name": name, "title": _text(record.get("title")), "capability": record.get("capability"),
+        actor = {"name": name, "title": _text(record.get("title")), "bloc": _name(record.get("bloc")),
+                 "capability": record.get("capability"),
                  "capability_sd": record.get("capability_sd"),
                  "capability_rationale": _text(record.get("capability_rationale")), "stances": {},
                  "capability_by_issue": {}}
@@ -319,7 +321,8 @@ def workbook_bytes(scenario: Scenario) -> bytes:
                     i.status_quo_rationale, i.reversion, i.reversion_rationale, "\n".join(i.veto_players) or None,
                     i.veto_players_rationale, i.agenda_setter, i.agenda_setter_rationale, i.description)
                    for i in scenario.issues],
-        "Actors": [(a.name, a.title, a.capability, a.capability_sd, a.capability_rationale) for a in scenario.actors],
+        "Actors": [(a.name, a.title, a.bloc, a.capability, a.capability_sd, a.capability_rationale)
+                   for a in scenario.actors],
         "Stances": [(a.name, issue, s.position, s.position_sd, s.salience, s.salience_sd, s.position_rationale,
                      s.salience_rationale) for a in scenario.actors for issue, s in a.stances.items()],
         "Capability overrides": [(a.name, issue, o.value, o.capability_sd, o.rationale)
