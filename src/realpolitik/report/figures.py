@@ -12,15 +12,14 @@ import json
 import textwrap
 from html import escape
 from importlib import resources
+from collections.abc import Sequence
 from typing import Any
 
-#: Actor colours in actor order: Kelly's twenty-two colours of maximum contrast (K. L. Kelly, "Twenty-two
-#: colors of maximum contrast", Color Engineering 3(6), 1965) less white and black, the darkest and most
-#: saturated first so that small scenarios get the most distinct ones; twenty actors get twenty different hues.
-ACTOR_COLOURS = (
-    "#0067a5", "#be0032", "#008856", "#f38400", "#875692", "#882d17", "#e68fac", "#2b3d26", "#a1caf1", "#f6a600",
-    "#604e97", "#8db600", "#b3446c", "#654522", "#e25822", "#848482", "#c2b280", "#f99379", "#dcd300", "#f3c300",
-)
+# ACTOR_COLOURS and actor_colour are imported by name from here too (palette.py defines them).
+from realpolitik.report.palette import ACTOR_COLOURS, ActorPalette, actor_colour, actor_palette  # noqa: F401
+
+#: Actors of one bloc share its colour; their lines differ by dash, in this order.
+BLOC_DASHES = ("solid", "dash", "longdash", "dashdot")
 FORECAST_COLOUR = "#111827"
 INTERVAL_COLOUR = "rgba(37, 99, 235, 0.14)"
 STATUS_QUO_COLOUR = "#6b7280"
@@ -44,11 +43,6 @@ def plotly_javascript() -> str:
     """plotly.js followed by :data:`PLOTLY_CONFIG` made the default of every chart (served by the app,
     inlined in reports)."""
     return plotly_library() + f"\n;Plotly.setPlotConfig({json.dumps(PLOTLY_CONFIG)});\n"
-
-
-def actor_colour(index: int) -> str:
-    """The colour of the actor at ``index`` in the scenario's actor order."""
-    return ACTOR_COLOURS[index % len(ACTOR_COLOURS)]
 
 
 def short_label(text: str, length: int = ANCHOR_LABEL_LENGTH) -> str:
@@ -77,27 +71,43 @@ def _base_layout(title: str) -> dict[str, Any]:
     }
 
 
-def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title: str,
+def _bloc_note(palette: ActorPalette, name: str) -> str:
+    """`` (bloc)`` after an actor's name in a hover, when the scenario has blocs."""
+    return f" ({_plain(palette.group(name))})" if palette.by_bloc else ""
+
+
+def trajectory_figure(issue: dict[str, Any], actors: ActorPalette | Sequence[str], model_title: str,
                       interval: tuple[float, float] | None = None) -> dict[str, Any]:
     """Each actor's position by round on one issue, the forecast, its interval and the status quo.
 
-    ``issue`` is one entry of a forecast document's ``issues``; ``actor_order`` fixes
-    the colours (the scenario's actor order); ``interval`` is a (low, high) band.
+    ``issue`` is one entry of a forecast document's ``issues``; ``actors`` fixes the colours: the
+    scenario's :class:`~realpolitik.report.palette.ActorPalette` (or its actor names, in order). When the
+    scenario has blocs, each actor is drawn in its bloc's colour, the legend groups the actors under their
+    bloc's name, and the actors of one bloc differ by dash. ``interval`` is a (low, high) band.
     """
+    palette = actor_palette(actors)
     rounds = issue["rounds"]
     numbers = [state["round"] for state in rounds]
     anchors = {float(point): label for point, label in issue["anchors"].items()}
     low, high = issue["scale"]
     data: list[dict[str, Any]] = []
+    in_bloc: dict[str, int] = {}
     for name in rounds[0]["positions"]:
-        index = actor_order.index(name) if name in actor_order else len(data)
-        data.append({
+        colour = palette.colour(name)
+        trace = {
             "type": "scatter", "mode": "lines+markers" if len(rounds) > 1 else "markers", "name": _plain(name),
             "x": numbers, "y": [state["positions"][name] for state in rounds],
-            "line": {"color": actor_colour(index), "width": 2.2, "shape": "linear"},
-            "marker": {"size": 6 if len(rounds) > 1 else 10, "color": actor_colour(index)},
-            "hovertemplate": f"<b>{_plain(name)}</b><br>round %{{x}}: %{{y:.1f}}<extra></extra>",
-        })
+            "line": {"color": colour, "width": 2.2, "shape": "linear"},
+            "marker": {"size": 6 if len(rounds) > 1 else 10, "color": colour},
+            "hovertemplate": f"<b>{_plain(name)}</b>{_bloc_note(palette, name)}<br>round %{{x}}: %{{y:.1f}}"
+                             "<extra></extra>",
+        }
+        if palette.by_bloc:
+            group = palette.group(name)
+            trace["line"]["dash"] = BLOC_DASHES[in_bloc.get(group, 0) % len(BLOC_DASHES)]
+            in_bloc[group] = in_bloc.get(group, 0) + 1
+            trace.update(legendgroup=group, legendgrouptitle={"text": f"<b>{_plain(group)}</b>"})
+        data.append(trace)
     last = numbers[-1] if len(numbers) > 1 else 1
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
@@ -128,7 +138,8 @@ def trajectory_figure(issue: dict[str, Any], actor_order: list[str], model_title
                   "ticktext": ["<br>".join(_plain(line) for line in wrapped_label(f"{point:g} {anchors[point]}"))
                                for point in sorted(anchors)] or None,
                   "automargin": True},
-        "legend": {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
+        "legend": {"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12},
+                   **({"traceorder": "grouped", "groupclick": "toggleitem"} if palette.by_bloc else {})},
         "shapes": shapes,
         "annotations": annotations,
         "margin": {"l": 20, "r": 20, "t": 56, "b": 52},
@@ -150,28 +161,46 @@ def _legible_labels(points: list[dict[str, Any]], reach: float) -> list[str]:
     return labels
 
 
-def quadrant_figure(perspective: dict[str, Any], actor_order: list[str]) -> dict[str, Any]:
+def _by_group(palette: ActorPalette, names: list[str]) -> list[tuple[str | None, list[int]]]:
+    """The indices of ``names`` in one group: all together without blocs (group None), else one group per
+    bloc in the order of the legend (``no bloc`` last)."""
+    if not palette.by_bloc:
+        return [(None, list(range(len(names))))]
+    order = [bloc for bloc, _ in palette.legend()]
+    groups: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        groups.setdefault(palette.group(name), []).append(index)
+    return sorted(groups.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+
+
+def quadrant_figure(perspective: dict[str, Any], actors: ActorPalette | Sequence[str]) -> dict[str, Any]:
     """The "who challenges whom" chart: each other actor at ``(EU_i(i→j), EU_i(j→i))`` seen by actor i.
 
-    ``perspective`` is :meth:`realpolitik.analysis.challenges.ChallengePerspective.to_dict`.
+    ``perspective`` is :meth:`realpolitik.analysis.challenges.ChallengePerspective.to_dict`; ``actors``
+    fixes the colours (see :func:`trajectory_figure`): with blocs, one series per bloc, named in the legend.
     """
+    palette = actor_palette(actors)
     points = perspective["points"]
     actor = _plain(perspective["actor"])
     values = [abs(value) for point in points for value in (point["attack"], point["defence"])]
     reach = max(values + [0.1]) * 1.25
-    data = [{
-        "type": "scatter", "mode": "markers+text", "name": "actors",
-        "x": [point["attack"] for point in points], "y": [point["defence"] for point in points],
-        "text": _legible_labels(points, reach), "textposition": "top center",
-        "customdata": [_plain(point["actor"]) for point in points],
-        "textfont": {"size": 11},
-        "marker": {"size": 11, "line": {"width": 1, "color": "#ffffff"},
-                   "color": [actor_colour(actor_order.index(p["actor"]) if p["actor"] in actor_order else 0)
-                             for p in points]},
-        "hovertemplate": (f"<b>%{{customdata}}</b><br>EU {actor}→%{{customdata}}: %{{x:.3f}}<br>"
-                          f"EU %{{customdata}}→{actor} (as {actor} sees it): %{{y:.3f}}<extra></extra>"),
-        "showlegend": False,
-    }]
+    labels = _legible_labels(points, reach)
+    data = []
+    for group, indices in _by_group(palette, [point["actor"] for point in points]):
+        chosen = [points[index] for index in indices]
+        data.append({
+            "type": "scatter", "mode": "markers+text", "name": "actors" if group is None else _plain(group),
+            "x": [point["attack"] for point in chosen], "y": [point["defence"] for point in chosen],
+            "text": [labels[index] for index in indices], "textposition": "top center",
+            "customdata": [_plain(point["actor"]) for point in chosen],
+            "textfont": {"size": 11},
+            "marker": {"size": 11, "line": {"width": 1, "color": "#ffffff"},
+                       "color": [palette.colour(point["actor"]) for point in chosen]},
+            "hovertemplate": (f"<b>%{{customdata}}</b>{'' if group is None else f' ({_plain(group)})'}<br>"
+                              f"EU {actor}→%{{customdata}}: %{{x:.3f}}<br>"
+                              f"EU %{{customdata}}→{actor} (as {actor} sees it): %{{y:.3f}}<extra></extra>"),
+            "showlegend": group is not None,
+        })
     corner = reach * 0.96
     quadrants = (
         (corner, corner, "right", "top", "<b>conflict</b>"),
@@ -232,30 +261,36 @@ def tornado_figure(levers: list[dict[str, Any]], issue_title: str, baseline: flo
     return {"data": data, "layout": layout}
 
 
-def positions_figure(issue: dict[str, Any], actor_order: list[str], weights: dict[str, float], model_title: str,
-                     interval: tuple[float, float] | None = None) -> dict[str, Any]:
+def positions_figure(issue: dict[str, Any], actors: ActorPalette | Sequence[str], weights: dict[str, float],
+                     model_title: str, interval: tuple[float, float] | None = None) -> dict[str, Any]:
     """A one-shot model's chart: each actor's position on the issue's scale (a row per actor, lowest
     position at the bottom, the marker's area proportional to the actor's weight, capability x salience),
     the model's settlement as a line and its sensitivity band where computed.
 
     Models without rounds (the compromise, the weighted median, the Nash solution, the veto
     players) map positions to one outcome; this shows what they read and where they land.
+    ``actors`` fixes the colours (see :func:`trajectory_figure`): with blocs, one series per bloc, named
+    in the legend, the rows still ordered by position.
     """
+    palette = actor_palette(actors)
     positions = issue["rounds"][0]["positions"]
     names = sorted(positions, key=lambda name: (positions[name], name))
     heaviest = max([weights.get(name, 0.0) for name in names] + [1e-12])
     low, high = issue["scale"]
     anchors = {float(point): label for point, label in issue["anchors"].items()}
-    data = [{
-        "type": "scatter", "mode": "markers", "showlegend": False, "name": "positions",
-        "x": [positions[name] for name in names], "y": [_plain(name) for name in names],
-        "customdata": [weights.get(name, 0.0) for name in names],
-        "marker": {"size": [8 + 22 * (weights.get(name, 0.0) / heaviest) ** 0.5 for name in names],
-                   "color": [actor_colour(actor_order.index(name)) if name in actor_order else "#555555"
-                             for name in names], "line": {"width": 1, "color": "#ffffff"}},
-        "hovertemplate": "<b>%{y}</b><br>position %{x:.1f}<br>weight (capability × salience) %{customdata:.3g}"
-                         "<extra></extra>",
-    }]
+    data = []
+    for group, indices in _by_group(palette, names):
+        chosen = [names[index] for index in indices]
+        data.append({
+            "type": "scatter", "mode": "markers", "showlegend": group is not None,
+            "name": "positions" if group is None else _plain(group),
+            "x": [positions[name] for name in chosen], "y": [_plain(name) for name in chosen],
+            "customdata": [weights.get(name, 0.0) for name in chosen],
+            "marker": {"size": [8 + 22 * (weights.get(name, 0.0) / heaviest) ** 0.5 for name in chosen],
+                       "color": [palette.colour(name) for name in chosen], "line": {"width": 1, "color": "#ffffff"}},
+            "hovertemplate": f"<b>%{{y}}</b>{'' if group is None else f' ({_plain(group)})'}<br>position %{{x:.1f}}"
+                             "<br>weight (capability × salience) %{customdata:.3g}<extra></extra>",
+        })
     forecast = issue["forecast"]
     shapes: list[dict[str, Any]] = []
     if interval is not None and interval[1] > interval[0]:
@@ -277,7 +312,9 @@ def positions_figure(issue: dict[str, Any], actor_order: list[str], weights: dic
                   "tickvals": sorted(anchors) or None, "tickangle": 0, "automargin": True,
                   "ticktext": ["<br>".join(_plain(line) for line in wrapped_label(f"{point:g} {anchors[point]}", 16))
                                for point in sorted(anchors)] or None},
-        "yaxis": {"automargin": True, "gridcolor": "#f1f5f9"},
+        "yaxis": {"automargin": True, "gridcolor": "#f1f5f9",
+                  # Rows by position, lowest at the bottom, whichever series (bloc) draws them.
+                  "categoryorder": "array", "categoryarray": [_plain(name) for name in names]},
         "shapes": shapes, "annotations": annotations,
     })
     return {"data": data, "layout": layout}

@@ -18,6 +18,7 @@ from realpolitik.comparison import documents_of
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.models.eum import EUMOptions
 from realpolitik.report.figures import positions_figure, quadrant_figure, trajectory_figure
+from realpolitik.report.palette import ActorPalette
 from realpolitik.report.uncertainty import Analyses, forecast_interval, levers_tornado, status_of, stored_analyses
 from realpolitik.scenario import Scenario, load_scenario_dict
 from realpolitik.store import StoredRun
@@ -98,7 +99,7 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
     if issue not in items:
         raise ForecastRequestError(f"run {stored.id} has no issue '{issue}' (issues: {', '.join(items)})")
     item = items[issue]
-    actor_order = [actor.name for actor in scenario.actors]
+    palette = ActorPalette.of_scenario(scenario)
     viewer = perspective or default_perspective(scenario, issue)
     state = item["rounds"][max(0, min(round_number, len(item["rounds"]) - 1))]
     challenges = challenge_perspective(scenario, issue, viewer, _eum_options(stored), state["positions"]).to_dict()
@@ -118,10 +119,10 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
         "perspective": viewer, "perspective_round": state["round"], "actors": list(state["positions"]),
         "challenges": challenges,
         "one_shot": len(item["rounds"]) == 1,
-        "trajectory": (positions_figure(item, actor_order, actor_weights(scenario, issue), document["model_title"],
+        "trajectory": (positions_figure(item, palette, actor_weights(scenario, issue), document["model_title"],
                                         interval.get("interval")) if len(item["rounds"]) == 1 else
-                       trajectory_figure(item, actor_order, document["model_title"], interval.get("interval"))),
-        "quadrant": quadrant_figure(challenges, actor_order),
+                       trajectory_figure(item, palette, document["model_title"], interval.get("interval"))),
+        "quadrant": quadrant_figure(challenges, palette),
         "tornado": tornado.get("figure"), "tornado_note": tornado.get("note"),
         "analyses": {name: status_of(analyses, name, document["model"]) for name in ("sensitivity", "levers")},
         "moves": [{"round": state["round"], **move} for state in item["rounds"] for move in state["moves"]],

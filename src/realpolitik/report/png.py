@@ -13,12 +13,13 @@ from typing import Any
 
 from realpolitik.io.files import write_atomically
 from realpolitik.report.figures import (
+    BLOC_DASHES,
     FORECAST_COLOUR,
     STATUS_QUO_COLOUR,
-    actor_colour,
     wrapped_label,
 )
 from realpolitik.report.issue_view import issue_view, model_document, run_scenario
+from realpolitik.report.palette import ActorPalette
 from realpolitik.report.uncertainty import stored_analyses
 from realpolitik.store import StoredRun
 
@@ -27,16 +28,30 @@ def _file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "issue"
 
 
-def _positions_chart(view: dict[str, Any], item: dict[str, Any], actor_order: list[str]):
+#: matplotlib's spelling of the plotly dashes of :data:`BLOC_DASHES`.
+_LINE_STYLES = {"solid": "-", "dash": "--", "longdash": (0, (8, 3)), "dashdot": "-."}
+
+
+def _positions_chart(view: dict[str, Any], item: dict[str, Any], palette: ActorPalette):
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(10, 5.6), dpi=120, layout="constrained")
     axes = figure.add_subplot()
     rounds = [state["round"] for state in item["rounds"]]
-    for name in item["rounds"][0]["positions"]:
-        colour = actor_colour(actor_order.index(name)) if name in actor_order else "#555555"
+    names = list(item["rounds"][0]["positions"])
+    if palette.by_bloc:  # the legend lists the actors bloc by bloc, each named with its bloc
+        order = [bloc for bloc, _ in palette.legend()]
+        names.sort(key=lambda name: order.index(palette.group(name)))
+    in_bloc: dict[str, int] = {}
+    for name in names:
+        style, label = "-", name
+        if palette.by_bloc:
+            group = palette.group(name)
+            style = _LINE_STYLES[BLOC_DASHES[in_bloc.get(group, 0) % len(BLOC_DASHES)]]
+            in_bloc[group] = in_bloc.get(group, 0) + 1
+            label = f"{name} ({group})"
         axes.plot(rounds, [state["positions"][name] for state in item["rounds"]], marker="o", markersize=3,
-                  linewidth=1.8, color=colour, label=name)
+                  linewidth=1.8, color=palette.colour(name), linestyle=style, label=label)
     last = max(rounds[-1], 1)
     if view["interval"]:
         axes.axhspan(view["interval"][0], view["interval"][1], color="#2563eb", alpha=0.12, label="interval")
@@ -59,7 +74,7 @@ def _positions_chart(view: dict[str, Any], item: dict[str, Any], actor_order: li
     return figure
 
 
-def _challenges_chart(view: dict[str, Any], actor_order: list[str]):
+def _challenges_chart(view: dict[str, Any], palette: ActorPalette):
     from matplotlib.figure import Figure
 
     points = view["challenges"]["points"]
@@ -70,9 +85,13 @@ def _challenges_chart(view: dict[str, Any], actor_order: list[str]):
     axes.axhline(0, color="#9ca3af", linewidth=1)
     axes.axvline(0, color="#9ca3af", linewidth=1)
     axes.plot([-reach, reach], [reach, -reach], color="#d1d5db", linestyle=":", linewidth=1)
+    named: set[str] = set()
     for point in points:
-        colour = actor_colour(actor_order.index(point["actor"])) if point["actor"] in actor_order else "#555555"
-        axes.scatter(point["attack"], point["defence"], s=45, color=colour, zorder=3)
+        group = palette.group(point["actor"])
+        label = group if palette.by_bloc and group not in named else None
+        named.add(group)
+        axes.scatter(point["attack"], point["defence"], s=45, color=palette.colour(point["actor"]), zorder=3,
+                     label=label)
         axes.annotate(point["actor"], (point["attack"], point["defence"]), textcoords="offset points",
                       xytext=(0, 6), ha="center", fontsize=8)
     corner = reach * 0.96
@@ -87,6 +106,8 @@ def _challenges_chart(view: dict[str, Any], actor_order: list[str]):
     axes.set_ylabel(f"expected utility of challenging {actor}")
     axes.set_title(f"{view['title']}: who challenges whom, as {actor} sees it", loc="left", fontsize=11)
     axes.grid(color="#f1f5f9")
+    if palette.by_bloc:
+        axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False, title="bloc")
     return figure
 
 
@@ -117,7 +138,7 @@ def write_png_charts(stored: StoredRun, folder: Path, db: str | None = None) -> 
     scenario = run_scenario(stored)
     document = model_document(stored)
     analyses = stored_analyses(stored, db)
-    actor_order = [actor.name for actor in scenario.actors]
+    palette = ActorPalette.of_scenario(scenario)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -125,8 +146,8 @@ def write_png_charts(stored: StoredRun, folder: Path, db: str | None = None) -> 
     with matplotlib.rc_context({"text.parse_math": False}):
         for item in document["issues"]:
             view = issue_view(stored, item["issue"], document["model"], db=db, analyses=analyses)
-            figures = {"positions": _positions_chart(view, item, actor_order),
-                       "challenges": _challenges_chart(view, actor_order)}
+            figures = {"positions": _positions_chart(view, item, palette),
+                       "challenges": _challenges_chart(view, palette)}
             if view["tornado"]:
                 figures["levers"] = _levers_chart(view)
             for kind, figure in figures.items():
