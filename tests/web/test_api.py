@@ -136,7 +136,11 @@ def test_issue_view_charts_the_stored_numbers(client):
     expected = challenge_perspective(load_scenario("ukraine-2025-03"), "ceasefire", "Russia", EUMOptions(),
                                      ceasefire["rounds"][2]["positions"]).to_dict()
     assert view["challenges"] == expected
-    assert view["quadrant"]["data"][0]["x"] == [point["attack"] for point in expected["points"]]
+    # The flagship's actors have blocs: one series per bloc, every actor in one of them.
+    attacks = {name: x for trace in view["quadrant"]["data"] for name, x in zip(trace["customdata"], trace["x"])}
+    assert attacks == {point["actor"]: point["attack"] for point in expected["points"]}
+    assert [trace["name"] for trace in view["quadrant"]["data"]] == [
+        "Mediators", "Russia and partners", "Ukraine and European backers", "no bloc"]
     assert [row["model"] for row in view["comparison"]] == [d["model"] for d in stored["result"]["results"]]
     # The interval comes from the run's analyses, computed in the background after the run answers.
     if view["analyses"]["sensitivity"] == "done":
@@ -209,7 +213,7 @@ def test_schema_covers_every_api_route(client):
         "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/issues/{issue}",
         "/api/runs/{run_id}/report", "/api/diff", "/api/ledger", "/api/ledger/questions/{question_id}",
         "/api/timelines", "/api/runs/{run_id}/analyses", "/api/runs/{run_id}/analyses/{name}",
-        "/api/runs/{run_id}/overview"}
+        "/api/runs/{run_id}/overview", "/api/runs/{run_id}/threshold"}
 
 
 def test_pages_and_assets_are_served_by_the_app(client):

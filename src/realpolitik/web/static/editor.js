@@ -88,7 +88,10 @@ function anchorText(issue) {
 function renderGrid() {
   const issues = state.data.issues || [];
   document.querySelector("#grid thead").replaceChildren(el("tr", {},
-    el("th", {class: "actor", scope: "col", text: "actor"}), el("th", {scope: "col", text: "capability"}),
+    el("th", {class: "actor", scope: "col", text: "actor"}),
+    el("th", {scope: "col", title: "The group the actor belongs to (e.g. EU); charts colour actors by bloc"}, "bloc",
+      el("datalist", {id: "bloc-names"}, blocNames().map((bloc) => el("option", {value: bloc})))),
+    el("th", {scope: "col", text: "capability"}),
     issues.map((issue, index) => el("th", {scope: "col", title: issue.description || ""}, issue.title || issue.name,
       el("br"), el("span", {class: "hint", text: `position (${shownValue(issue.scale_min ?? 0)}–` +
         `${shownValue(issue.scale_max ?? 100)}) · salience (0–100)`}),
@@ -99,6 +102,12 @@ function renderGrid() {
   document.querySelector("#grid tbody").replaceChildren(...(state.data.actors || []).map((actor, row) => el("tr", {},
     el("td", {class: "actor"}, input({class: "name", "data-row": row, "data-field": "name", inputmode: "text",
       "aria-label": "actor name"}, actor.name, (event) => { actor.name = event.target.value.trim(); edited(); })),
+    el("td", {}, input({class: "bloc", "data-row": row, "data-field": "bloc", inputmode: "text", list: "bloc-names",
+      placeholder: "none", "aria-label": `${actor.name} bloc`}, actor.bloc, (event) => {
+      setOptional(actor, "bloc", event.target.value.trim());
+      fillBlocNames();
+      edited();
+    })),
     el("td", {}, input({"data-row": row, "data-field": "capability", "aria-label": `${actor.name} capability`},
       actor.capability, (event) => { actor.capability = cellValue(event.target.value); edited(); })),
     issues.map((issue, index) => {
@@ -115,6 +124,15 @@ function renderGrid() {
     }),
     el("td", {}, el("button", {class: "danger small", text: "remove", "aria-label": `remove ${actor.name}`,
       onclick: () => reshape(() => state.data.actors.splice(row, 1))})))));
+}
+
+// The blocs named so far, in order of first appearance: the bloc cells offer them.
+function blocNames() {
+  return [...new Set((state.data.actors || []).map((actor) => actor.bloc).filter((bloc) => typeof bloc === "string"))];
+}
+
+function fillBlocNames() {
+  document.getElementById("bloc-names")?.replaceChildren(...blocNames().map((bloc) => el("option", {value: bloc})));
 }
 
 function nearestAnchor(issue, value) {
