@@ -4,12 +4,13 @@ both forecasts; reopen the same view from its link."""
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from tests.web.test_browser import browser, open_editor, page, server  # noqa: F401 - the fixtures
+from tests.web.test_browser import browser, open_editor, page, run_and_open_forecast, server  # noqa: F401 - the fixtures
 
 #: How long the run's analyses may take on a small scenario, in milliseconds.
 ANALYSES_MS = 120_000
@@ -49,6 +50,15 @@ def test_add_rename_and_anchor_an_issue_save_run_and_read_the_overview(page, ser
     expect(fuel.locator(".badge.fragility")).not_to_have_text("fragility pending")
 
 
+def chance(probability: float) -> str:
+    """A probability as the page writes it: a percentage, "<1%" and ">99%" short of 0 and 1."""
+    if 0 < probability < 0.005:
+        return "<1%"
+    if 0.995 < probability < 1:
+        return ">99%"
+    return f"{math.floor(100 * probability + 0.5)}%"  # JavaScript's Math.round: halves up
+
+
 def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_view(page, server, browser):  # noqa: F811
     run = page.request.post(f"{server}/api/runs", data={"scenario_name": "emissions-1994", "model": "eum"}).json()
     baseline = run["result"]["issues"][0]["forecast"] if "issues" in run["result"] else \
@@ -77,6 +87,23 @@ def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_v
     shocked = row.locator("td.shocked").inner_text()
     query = parse_qs(urlparse(page.url).query)
     assert query["shock"] == ["Germany|emissions|position|10"] and query["perspective"] == ["France"]
+    assert query["threshold"] == ["6"]
+
+    # The threshold: P(outcome ≥ 6) under each run's calibrated distribution, as the server reads it off the
+    # stored analysis, once both runs' calibrated analyses are done; and the words saying it is borrowed.
+    cell = row.locator("td.threshold")
+    expect(cell).to_have_attribute("data-status", "done", timeout=ANALYSES_MS)
+    changed_run = page.request.get(f"{server}/api/runs", params={"limit": 1}).json()[0]["id"]
+    chances = [page.request.get(f"{server}/api/runs/{run_id}/threshold",
+                                params={"issue": "emissions", "at": 6, "model": "eum"}).json()
+               for run_id in (run["id"], changed_run)]
+    assert changed_run != run["id"] and all(answer["status"] == "done" for answer in chances)
+    assert chances[0]["probability"] != chances[1]["probability"]
+    expect(cell).to_have_text(f"P(≥ 6): {chance(chances[0]['probability'])} → {chance(chances[1]['probability'])}")
+    expect(page.locator("#threshold-head")).to_have_text("P(≥ 6): baseline → changed")
+    expect(page.locator("#threshold-note")).to_contain_text("calibration borrowed from EU legislation: a guide, "
+                                                            "not a guarantee")
+    assert "calibrated distribution" in cell.get_attribute("title")
 
     again = page.context.new_page()
     again.goto(page.url)
@@ -85,6 +112,38 @@ def test_a_change_in_the_browser_shows_both_forecasts_and_its_link_reopens_the_v
     expect(again.locator("#model")).to_have_value("eum")
     expect(again.locator("#what-if-table tbody tr[data-issue='emissions'] td.shocked")).to_have_text(shocked)
     expect(again.locator("#threshold")).to_have_value("6")
+    expect(again.locator("#threshold-head")).to_have_text("P(≥ 6): baseline → changed")
+    expect(again.locator("#what-if-table tbody tr[data-issue='emissions'] td.threshold")).to_contain_text("P(≥ 6): ")
+
+
+def test_a_bloc_typed_in_the_editor_is_undone_saved_and_colours_the_chart_by_bloc(page, server):
+    page.on("dialog", lambda dialog: dialog.accept())
+    open_editor(page, server, "emissions-1994")
+    page.get_by_label("Germany bloc", exact=True).fill("Greens")
+    page.get_by_label("UK bloc", exact=True).fill("Laggards")
+    page.get_by_label("UK bloc", exact=True).press("Tab")
+    page.click("#undo")
+    expect(page.get_by_label("UK bloc", exact=True)).to_have_value("")
+    expect(page.get_by_label("Germany bloc", exact=True)).to_have_value("Greens")
+    for actor, bloc in (("France", "Greens"), ("UK", "Laggards")):
+        page.get_by_label(f"{actor} bloc", exact=True).fill(bloc)
+    expect(page.locator("#validation .message.ok")).to_contain_text("Valid: 10 actors, 1 issues")
+    page.fill("#scenario-name", "emissions-blocs")
+    page.click("#save")
+    expect(page.locator("#messages .message.ok")).to_contain_text("Saved as 'emissions-blocs'")
+    saved = page.request.get(f"{server}/api/scenarios/emissions-blocs").json()["scenario"]
+    assert {actor["name"]: actor.get("bloc") for actor in saved["actors"]} == {
+        "Netherlands": None, "Belgium": None, "Luxembourg": None, "Germany": "Greens", "France": "Greens",
+        "Italy": None, "UK": "Laggards", "Ireland": None, "Denmark": None, "Greece": None}
+
+    run_and_open_forecast(page)
+    colours = page.evaluate("() => Object.fromEntries(document.getElementById('trajectory-chart').data"
+                            ".map((trace) => [trace.name, [trace.line.color, trace.legendgroup]]))")
+    assert colours["Germany"] == colours["France"] and colours["Germany"][1] == "Greens"
+    assert colours["UK"][0] not in (colours["Germany"][0], colours["Italy"][0]) and colours["UK"][1] == "Laggards"
+    assert colours["Italy"] == colours["Greece"] and colours["Italy"][1] == "no bloc"
+    expect(page.locator("#trajectory-chart .legend")).to_contain_text("Greens")
+    expect(page.locator("#trajectory-chart .legend")).to_contain_text("Laggards")
 
 
 #: WCAG 2.1 AA contrast of every visible text against the background it is drawn on: 4.5:1, or 3:1 for large

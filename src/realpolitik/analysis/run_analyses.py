@@ -3,7 +3,8 @@
 Per model of the run: ``sensitivity`` (Monte Carlo of the inputs, :data:`VIEW_DRAWS` draws
 with seed :data:`VIEW_SEED`, carrying P(agreement) on issues with veto players),
 ``levers`` (the sweep of every issue) and ``calibrated`` (each issue's calibrated
-forecast, mixed with the reversion point by P(agreement) where there are veto players);
+forecast, mixed with the reversion point by P(agreement) where there are veto players,
+with its whole distribution, from which threshold probabilities are read);
 per run, ``outlook`` (the answer first, :mod:`realpolitik.analysis.outlook`, for the
 headline model: the expected utility model when it ran, else the first). The contract
 of what is stored, and of the web API that reports it, is ``docs/run-analyses.md``.
@@ -77,6 +78,7 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
     from realpolitik.analysis.levers import analyse_levers
     from realpolitik.analysis.montecarlo import simulate
     from realpolitik.analysis.calibration_file import read_calibration
+    from realpolitik.analysis.questions import distribution_to_dict
     from realpolitik.analysis.scenario_calibration import calibrate_forecast
     from realpolitik.comparison import add_outlook, agreement_from
     from realpolitik.forecast import run
@@ -134,12 +136,17 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
         def calibrated(progress, model=model, options=options, preset=preset):
             simulation = needs(simulations, model, "sensitivity")
             forecast = run(scenario, model, options, preset)
-            calibrate_forecast(scenario, forecast, read_calibration(None))
+            calibration = read_calibration(None)
+            calibrate_forecast(scenario, forecast, calibration)
             agreed[model] = forecast.to_dict()
             agreement_from(simulation, forecast, agreed[model], None)
             forecasts[model] = forecast
             return {"issues": [{"issue": item["issue"], "calibrated": item.get("calibrated"),
-                                "agreement": item.get("agreement")} for item in agreed[model]["issues"]]}
+                                "agreement": item.get("agreement"),
+                                "distribution": distribution_to_dict(issue.calibrated.distribution)
+                                if issue.calibrated is not None else None}
+                               for item, issue in zip(agreed[model]["issues"], forecast.issues)],
+                    "calibration": {"summary": calibration.summary, "kind": calibration.fitted_on.get("kind")}}
 
         step("sensitivity", model, sensitivity)
         step("levers", model, swept)

@@ -1,5 +1,6 @@
 """API routes of a run's analyses: their status and progress while they are computed in the
-background, and their results (the contract: ``docs/run-analyses.md``)."""
+background, their results, and what is read off them: the probability that an issue's outcome
+reaches a threshold (the contract: ``docs/run-analyses.md``)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,46 @@ def analysis(run_id: RunId, name: AnalysisName, request: Request,
         if item["name"] == name and item["model"] == (model or None):
             return item
     raise HTTPException(404, f"run {run_id} has no analysis '{name}'" + (f" of model '{model}'" if model else ""))
+
+
+class ThresholdOut(BaseModel):
+    """P(outcome ≥ ``at``) on one issue under a model's calibrated distribution, and what it rests on."""
+
+    run_id: int
+    model: str
+    model_title: str
+    issue: str
+    title: str
+    at: float = Field(description="The threshold, on the issue's scale.")
+    scale: list[float] = Field(description="The issue's scale, [low, high].")
+    status: Literal["pending", "running", "done", "failed", "absent"] = Field(
+        description="The status of the model's calibrated analysis, which the probability is read from.")
+    probability: float | None = Field(ge=0, le=1, description="P(outcome ≥ at); null until the calibrated analysis "
+                                      "is done (or when it failed).")
+    agreement_probability: float | None = Field(description="P(agreement) mixed into the distribution (the issue's "
+                                                "settlement with it, its reversion point with the rest); null where "
+                                                "the issue has no veto players.")
+    borrowed_from: str | None = Field(description="The kind of negotiation the calibration was fitted on (e.g. 'EU "
+                                      "legislation') when it is borrowed from there; null when it is not.")
+    basis: str = Field(description="In words: the distribution the probability is read from, P(agreement) and the "
+                       "calibration's provenance; or why there is no probability yet.")
+    notes: list[str] = Field(description="The calibrated forecast's own notes.")
+
+
+@router.get("/runs/{run_id}/threshold", response_model=ThresholdOut, operation_id="get_threshold_probability",
+            responses=error_responses(404, 503))
+def threshold(run_id: RunId, request: Request,
+              issue: Annotated[str, Query(min_length=1, max_length=256, description="The issue's name.")],
+              at: Annotated[float, Query(allow_inf_nan=False, description="The threshold, on the issue's scale.")],
+              model: Annotated[str | None, Query(max_length=64, description="Default: eum if run, else the first.")]
+              = None) -> dict[str, Any]:
+    """P(outcome ≥ ``at``) on ``issue``, read from the model's calibrated distribution as stored with the run
+    (where the issue has veto players, the settlement mixed with the reversion point by P(agreement)); null
+    with ``status`` while that analysis is pending or running. 422 for an unknown issue or model, or an
+    ``at`` that is not a number or lies off the issue's scale."""
+    from realpolitik.report.threshold import threshold_probability
+
+    found = _analyses(run_id, request, True)
+    stored = get_run(run_id, request.app.state.db)
+    analyses = {(item["name"], item["model"]): item for item in found}
+    return threshold_probability(stored, analyses, issue, at, model)

@@ -159,8 +159,9 @@ async function showOverview() {
 async function applyShocks(button) {
   const document_ = documentsOf(view.run).find((d) => d.model === view.model);
   const text = document.getElementById("threshold").value.trim();
-  whatIf.threshold = text === "" || !Number.isFinite(Number(text)) ? null : Number(text);
   try {
+    if (text !== "" && !Number.isFinite(Number(text))) throw new Error(`the threshold '${text}' is not a number`);
+    whatIf.threshold = text === "" ? null : Number(text);
     if (!whatIf.shocks.length) throw new Error("add at least one change first");
     await compareShocked(view.run, document_, view.model, button);
     keepView();

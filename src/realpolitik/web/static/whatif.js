@@ -1,9 +1,13 @@
 // What if: changes to actors' positions, saliences or capabilities entered on the forecast page, run by the
-// same model as a new run, and the baseline and changed forecasts side by side; a threshold says on which
-// side of a value each forecast lies. Changes travel in the page's link as shock=ACTOR|ISSUE|FIELD|VALUE.
+// same model as a new run, and the baseline and changed forecasts side by side; a threshold asks how likely
+// each issue's outcome is to reach it, P(outcome ≥ threshold), under each run's calibrated distribution as the
+// server reads it off the run's stored analysis (GET /api/runs/{id}/threshold). Changes travel in the page's
+// link as shock=ACTOR|ISSUE|FIELD|VALUE, the threshold as threshold=VALUE.
 "use strict";
 
-const whatIf = {shocks: [], threshold: null};
+const whatIf = {shocks: [], threshold: null, generation: 0};
+// How often the threshold probabilities are asked again while a run's calibrated analysis is computed, in ms.
+const THRESHOLD_POLL_MS = 1000;
 
 function shockText(shock) {
   return `${shock.actor} ${shock.field} on ${shock.issue} → ${shock.value}`;
@@ -49,7 +53,8 @@ function renderComparison(baseline, shocked) {
   const table = document.getElementById("what-if-table");
   const changed = Object.fromEntries(shocked.issues.map((item) => [item.issue, item]));
   document.getElementById("threshold-head").textContent = whatIf.threshold === null ? "threshold" :
-    `baseline / changed vs ${format(whatIf.threshold)}`;
+    `P(≥ ${String(whatIf.threshold)}): baseline → changed`;
+  document.getElementById("threshold-note").textContent = "";
   table.querySelector("tbody").replaceChildren(...baseline.issues.map((item) => {
     const other = changed[item.issue];
     const delta = other.forecast - item.forecast;
@@ -58,13 +63,89 @@ function renderComparison(baseline, shocked) {
       el("td", {class: "number shocked", title: other.forecast_anchor, text: format(other.forecast)}),
       el("td", {class: "number " + (delta > 0.05 ? "up" : delta < -0.05 ? "down" : ""),
         text: (delta > 0 ? "+" : "") + format(delta)}),
-      el("td", {text: whatIf.threshold === null ? "" :
-        `${thresholdSide(item.forecast)} / ${thresholdSide(other.forecast)}`}));
+      el("td", {class: "threshold", "data-sides": whatIf.threshold === null ? "" :
+        `point forecasts: ${thresholdSide(item.forecast)} / ${thresholdSide(other.forecast)}`}));
   }));
   table.hidden = false;
 }
 
-// Runs the changed scenario with the chosen model and shows both; returns the new run's id.
+// A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1.
+function chance(probability) {
+  if (probability === null || probability === undefined) return "–";
+  if (probability > 0 && probability < 0.005) return "<1%";
+  if (probability < 1 && probability > 0.995) return ">99%";
+  return `${Math.round(100 * probability)}%`;
+}
+
+function nearCertainAgreement(answer) {
+  const agreement = answer.agreement_probability;
+  return agreement !== null && (agreement < 0.005 || agreement > 0.995);
+}
+
+function waiting(answer) {
+  return ["pending", "running", "absent"].includes(answer.status);
+}
+
+function probabilityText(answer) {
+  if (answer.probability !== null) return chance(answer.probability);
+  return waiting(answer) ? "pending" : "–";
+}
+
+// The threshold's words under the table: what the probabilities are read from, and where the calibration was
+// fitted (borrowed: a guide, not a guarantee), as the calibrated forecast says it above.
+function thresholdNote(answers) {
+  const done = answers.find((answer) => answer.probability !== null);
+  const pending = answers.some(waiting);
+  const at = String(whatIf.threshold);
+  return `P(≥ ${at}): the probability that the outcome lies at or above ${at}` +
+    " under each run's calibrated distribution (where an issue has veto players, the settlement mixed with the" +
+    " reversion point by P(agreement))" +
+    (done && done.borrowed_from ? `; calibration borrowed from ${done.borrowed_from}: a guide, not a guarantee` : "") +
+    (answers.some(nearCertainAgreement) ? "; where P(agreement) is near 0% or 100%, a probability holds for the" +
+      " table's numbers as they are (no deal, or a deal, unless a veto player's position changes), not as certainty"
+      : "") +
+    (pending ? "; a pending probability appears once its run's calibrated analysis is done" : "") + ".";
+}
+
+// P(outcome ≥ threshold) per issue for the baseline run and the changed one, asked of the server again while
+// either run's calibrated analysis is still being computed. A newer comparison stops an older one.
+async function showThresholds(runIds, baseline, model) {
+  const generation = ++whatIf.generation;
+  const at = whatIf.threshold;
+  if (at === null) return;
+  for (;;) {
+    const answers = [];
+    for (const item of baseline.issues) {
+      const cell = document.querySelector(`#what-if-table tr[data-issue="${CSS.escape(item.issue)}"] td.threshold`);
+      const [low, high] = item.scale;
+      if (at < low || at > high) {
+        cell.textContent = `outside the scale ${format(low, 0)}–${format(high, 0)}`;
+        continue;
+      }
+      let pair;
+      try {
+        pair = await Promise.all(runIds.map((id) => api(`/api/runs/${id}/threshold?` +
+          new URLSearchParams({issue: item.issue, at: String(at), model}))));
+      } catch (error) {
+        if (generation === whatIf.generation) showError(messages, error);
+        return;
+      }
+      if (generation !== whatIf.generation) return;
+      answers.push(...pair);
+      cell.textContent = `P(≥ ${String(at)}): ${probabilityText(pair[0])} → ${probabilityText(pair[1])}`;
+      cell.classList.toggle("muted", pair.some(waiting));
+      cell.title = `baseline: ${pair[0].basis}\nwith the changes: ${pair[1].basis}\n${cell.dataset.sides}`;
+      cell.dataset.status = pair.some(waiting) ? "pending" : "done";
+    }
+    document.getElementById("threshold-note").textContent = answers.length ? thresholdNote(answers) : "";
+    if (!answers.some(waiting)) return;
+    await new Promise((resolve) => setTimeout(resolve, THRESHOLD_POLL_MS));
+    if (generation !== whatIf.generation) return;
+  }
+}
+
+// Runs the changed scenario with the chosen model and shows both, then the threshold's probabilities; returns
+// the new run's id.
 async function compareShocked(run, baseline, model, button) {
   button.disabled = true;
   try {
@@ -72,6 +153,7 @@ async function compareShocked(run, baseline, model, button) {
     const shockedRun = await api("/api/runs", {method: "POST", json: {scenario, model, preset: run.preset}});
     const documents = shockedRun.result.results || [shockedRun.result];
     renderComparison(baseline, documents.find((document_) => document_.model === model));
+    showThresholds([run.id, shockedRun.id], baseline, model);
     return shockedRun.id;
   } finally {
     button.disabled = false;
