@@ -79,3 +79,11 @@ def test_the_png_charts_colour_by_bloc_and_name_the_blocs():
     assert to_hex(lines["C (no bloc)"].get_color()) == NO_BLOC_COLOUR
     legend = png._challenges_chart(view, PALETTE).axes[0].get_legend()
     assert [text.get_text() for text in legend.get_texts()] == ["Russia and allies", "EU"]
+
+
+def test_a_bloc_is_shown_as_text_not_markup():
+    palette = ActorPalette.of([("A", "<img src=x onerror=alert(1)>"), ("B", None)])
+    figures = [trajectory_figure(ISSUE | {"rounds": [{"round": 0, "positions": {"A": 1.0, "B": 2.0}}]}, palette, "m"),
+               quadrant_figure({"actor": "B", "points": [{"actor": "A", "attack": 0.1, "defence": 0.1}]}, palette)]
+    text = str(figures)
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text

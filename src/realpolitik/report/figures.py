@@ -106,7 +106,7 @@ def trajectory_figure(issue: dict[str, Any], actors: ActorPalette | Sequence[str
             group = palette.group(name)
             trace["line"]["dash"] = BLOC_DASHES[in_bloc.get(group, 0) % len(BLOC_DASHES)]
             in_bloc[group] = in_bloc.get(group, 0) + 1
-            trace.update(legendgroup=group, legendgrouptitle={"text": f"<b>{_plain(group)}</b>"})
+            trace.update(legendgroup=_plain(group), legendgrouptitle={"text": f"<b>{_plain(group)}</b>"})
         data.append(trace)
     last = numbers[-1] if len(numbers) > 1 else 1
     shapes: list[dict[str, Any]] = []
