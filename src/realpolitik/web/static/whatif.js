@@ -108,12 +108,16 @@ function thresholdNote(answers) {
 }
 
 // P(outcome ≥ threshold) per issue for the baseline run and the changed one, asked of the server again while
-// either run's calibrated analysis is still being computed. A newer comparison stops an older one.
+// either run's calibrated analysis is still being computed: an answer once done is kept, and while a run's
+// analysis is pending its other issues wait with it (one request per pending run and pass). A newer comparison
+// stops an older one.
 async function showThresholds(runIds, baseline, model) {
   const generation = ++whatIf.generation;
   const at = whatIf.threshold;
   if (at === null) return;
+  const known = new Map();
   for (;;) {
+    const pendingRuns = new Map();
     const answers = [];
     for (const item of baseline.issues) {
       const cell = document.querySelector(`#what-if-table tr[data-issue="${CSS.escape(item.issue)}"] td.threshold`);
@@ -122,15 +126,22 @@ async function showThresholds(runIds, baseline, model) {
         cell.textContent = `outside the scale ${format(low, 0)}–${format(high, 0)}`;
         continue;
       }
-      let pair;
-      try {
-        pair = await Promise.all(runIds.map((id) => api(`/api/runs/${id}/threshold?` +
-          new URLSearchParams({issue: item.issue, at: String(at), model}))));
-      } catch (error) {
-        if (generation === whatIf.generation) showError(messages, error);
-        return;
+      const pair = [];
+      for (const id of runIds) {
+        const key = `${id}|${item.issue}`;
+        let answer = known.get(key) || pendingRuns.get(id);
+        if (!answer) {
+          try {
+            answer = await api(`/api/runs/${id}/threshold?` + new URLSearchParams({issue: item.issue, at: String(at), model}));
+          } catch (error) {
+            if (generation === whatIf.generation) showError(messages, error);
+            return;
+          }
+          if (generation !== whatIf.generation) return;
+          if (waiting(answer)) pendingRuns.set(id, answer); else known.set(key, answer);
+        }
+        pair.push(answer);
       }
-      if (generation !== whatIf.generation) return;
       answers.push(...pair);
       cell.textContent = `P(≥ ${String(at)}): ${probabilityText(pair[0])} → ${probabilityText(pair[1])}`;
       cell.classList.toggle("muted", pair.some(waiting));
@@ -138,7 +149,7 @@ async function showThresholds(runIds, baseline, model) {
       cell.dataset.status = pair.some(waiting) ? "pending" : "done";
     }
     document.getElementById("threshold-note").textContent = answers.length ? thresholdNote(answers) : "";
-    if (!answers.some(waiting)) return;
+    if (!pendingRuns.size) return;
     await new Promise((resolve) => setTimeout(resolve, THRESHOLD_POLL_MS));
     if (generation !== whatIf.generation) return;
   }
