@@ -87,3 +87,15 @@ def test_a_bloc_is_shown_as_text_not_markup():
                quadrant_figure({"actor": "B", "points": [{"actor": "A", "attack": 0.1, "defence": 0.1}]}, palette)]
     text = str(figures)
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_the_report_names_the_blocs_its_charts_colour_by(cli, tmp_path, run_store):
+    for scenario, blocs in (("ukraine-2025-03", True), ("emissions-1994", False)):
+        assert cli("forecast", scenario, "--model", "median").exit_code == 0
+        target = tmp_path / f"{scenario}.html"
+        assert cli("report", "1" if blocs else "2", "--html", str(target)).exit_code == 0
+        html = target.read_text(encoding="utf-8")
+        assert ("<th>actor</th><th>bloc</th><th>capability</th>" in html) is blocs
+        if blocs:
+            assert "<td>United States (Trump administration)</td><td>Mediators</td><td>100</td>" in html
+            assert "<td>Hungary (Orbán)</td><td>–</td>" in html

@@ -92,8 +92,9 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
 
 def _inputs(scenario: Scenario) -> str:
     issues = [issue.name for issue in scenario.issues]
-    header = ["actor", "capability"] + [f"{name} (position / salience)" for name in issues]
-    rows = [[actor.title or actor.name, f"{actor.capability:g}"]
+    blocs = any(actor.bloc is not None for actor in scenario.actors)  # the charts colour by them: say which is which
+    header = ["actor", *(["bloc"] if blocs else []), "capability"] + [f"{name} (position / salience)" for name in issues]
+    rows = [[actor.title or actor.name, *([actor.bloc or "–"] if blocs else []), f"{actor.capability:g}"]
             + [f"{actor.stances[name].position:g} / {actor.stances[name].salience:g}" if name in actor.stances
                else "–" for name in issues] for actor in scenario.actors]
     scales = html_table(["issue", "scale", "status quo", "anchors"],
