@@ -163,3 +163,36 @@ def test_backtest_json_scores_every_model_and_lists_the_calibrated_forecast(cli,
     assert models["compromise"]["bootstrap"]["difference"] == 0.0
     assert models["calibrated"]["validation"] == "leave-one-dossier-out"
     assert document["climatology"]["crps"] > 0
+
+
+@pytest.mark.parametrize(("kind", "borrowed"), [
+    (None, True),                      # no kind declared: another kind, as far as anyone knows
+    ("ceasefire talks", True),
+    ("EU legislation", False),
+    ("eu   Legislation", False),       # compared ignoring case and spacing
+])
+def test_the_calibration_is_borrowed_unless_the_scenario_is_eu_legislation(cli, tmp_path, kind, borrowed):
+    document = {"name": "council", "issues": [{"name": "x", "anchors": {0: "no", 100: "yes"}}],
+                "actors": [{"name": name, "capability": capability, "stances": {"x": {"position": position,
+                                                                                   "salience": 50}}}
+                           for name, capability, position in (("A", 3, 20), ("B", 2, 70), ("C", 1, 90))]}
+    if kind is not None:
+        document["kind"] = kind
+    path = tmp_path / "council.yaml"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = cli("forecast", str(path), "--model", "compromise", "--format", "json", "--no-store")
+    assert result.exit_code == 0, result.output
+    notes = json.loads(result.stdout)["issues"][0]["calibrated"]["notes"]
+    assert any("borrowed from EU legislation" in note for note in notes) is borrowed
+    assert any("the kind of negotiation this scenario declares" in note for note in notes) is not borrowed
+
+
+def test_a_kind_with_an_invisible_character_is_refused(cli, tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text(json.dumps({"name": "odd", "kind": "EU\u200blegislation", "issues": [{"name": "x"}],
+                                "actors": [{"name": "A", "capability": 1, "stances": {"x": {"position": 50,
+                                                                                          "salience": 50}}}]}),
+                    encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 2
+    assert "field 'kind'" in result.output

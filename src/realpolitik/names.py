@@ -4,7 +4,7 @@ Two names that look the same must be the same name, and a name must be visible.
 So, before validation, every text of a scenario is put in Unicode normal form C
 (NFC: ``"e" + U+0301`` and ``"é"`` become one spelling). Then
 
-* a **name** (of the scenario, an issue, an actor, and titles and blocs) may not contain
+* a **name** (of the scenario, an issue, an actor, and titles, blocs and the scenario's kind) may not contain
   control characters (newline, NUL, ...; Unicode category Cc), format characters
   (zero-width spaces and joiners, bidirectional overrides and isolates, the byte-order
   mark, soft hyphens; category Cf), line or paragraph separators (Zl, Zp), private-use
@@ -112,14 +112,15 @@ def lookalike_pairs(names: list[str]) -> list[tuple[str, str]]:
 
 
 def _fields_problems(model: Any, actor: str | None, issue: str | None) -> list[tuple[str, str | None, str | None, str]]:
-    """Problems of one pydantic model's text fields: ``name``, ``title`` and ``bloc`` are names, the rest free text."""
+    """Problems of one pydantic model's text fields: ``name``, ``title``, ``bloc`` and ``kind`` are names, the rest
+    free text."""
     found = []
     for field_name in type(model).model_fields:
         value = getattr(model, field_name)
         texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
             if isinstance(value, list) else [v for v in value.values() if isinstance(v, str)] \
             if isinstance(value, dict) else []
-        check = name_problem if field_name in ("name", "title", "bloc") else free_text_problem
+        check = name_problem if field_name in ("name", "title", "bloc", "kind") else free_text_problem
         for text in texts:
             problem = check(text)
             if problem is not None:

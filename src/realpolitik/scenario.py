@@ -290,6 +290,11 @@ class Scenario(_Strict):
     title: str | None = None
     description: str | None = None
     date: str | None = Field(None, description="The date the table describes (ISO 8601).")
+    kind: str | None = Field(
+        None, min_length=1,
+        description="What kind of negotiation the table describes, e.g. 'EU legislation' or 'ceasefire talks'. A "
+                    "calibration fitted on the same kind (compared ignoring case) is not borrowed; any other is, and "
+                    "forecasts say so.")
     sources: list[str] = Field(default_factory=list)
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)

@@ -126,7 +126,15 @@ def test_a_run_stores_the_distribution_its_calibrated_forecast_describes(client)
     answer = client.get(f"/api/runs/{made['id']}/threshold", params={"issue": "emissions", "at": 7}).json()
     assert answer["status"] == "done"
     assert answer["probability"] == pytest.approx(1 - float(distribution.cdf_left(7.0)), abs=1e-12)
-    assert answer["borrowed_from"] == "EU legislation" and answer["agreement_probability"] is None
+    # emissions-1994 declares kind "EU legislation", the kind the shipped calibration was fitted on: not borrowed
+    assert answer["borrowed_from"] is None and answer["agreement_probability"] is None
+    assert "calibrated on DEU III" in answer["basis"]
+    flagship = client.post("/api/runs", json={"scenario_name": "ukraine-2025-03", "model": "compromise"}).json()
+    while client.get(f"/api/runs/{flagship['id']}/analyses").json()["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline + 120, "the run's analyses did not finish"
+        time.sleep(0.1)
+    answer = client.get(f"/api/runs/{flagship['id']}/threshold", params={"issue": "ceasefire", "at": 75}).json()
+    assert answer["borrowed_from"] == "EU legislation"  # ceasefire talks
 
 
 def test_a_p_agreement_near_zero_makes_the_probability_conditional_on_the_table(client, run_store):

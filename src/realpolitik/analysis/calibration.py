@@ -45,6 +45,7 @@ def dataset_scenario(dataset: Deu3Dataset, capabilities: dict[str, float], salie
             stances[actor][issue.name] = {"position": float(position), "salience": 100.0 * float(weight)}
     return load_scenario_dict({
         "name": "deu3",
+        "kind": "EU legislation",
         "issues": [{"name": issue.name, "status_quo": issue.arrays.issue.status_quo} for issue in dataset.issues],
         "actors": [{"name": actor, "capability": capabilities[actor], "stances": stances[actor]}
                    for actor in ACTORS if stances[actor]],

@@ -43,6 +43,20 @@ class CalibrationFile:
         return chosen, self.calibrations[chosen]
 
     @property
+    def label(self) -> str:
+        """How messages name the file: the shipped calibration by its name, another by its path."""
+        return "the shipped calibration (deu3.json)" if Path(self.path) == packaged_path() else self.path
+
+    def borrowed_for(self, kind: str | None) -> str | None:
+        """The kind of negotiation this calibration was fitted on when it is borrowed for a scenario of
+        ``kind`` (a different kind, or none declared); None when the kinds agree (ignoring case and
+        spacing) or the file names no kind."""
+        fitted = self.fitted_on.get("kind")
+        if not fitted or (kind is not None and " ".join(kind.split()).casefold() == " ".join(fitted.split()).casefold()):
+            return None
+        return fitted
+
+    @property
     def summary(self) -> str:
         """``"DEU III: EU legislative issues (...): 353 issues in 137 dossiers, decided 1998-2019; fitted
         2026-11-29 by realpolitik 0.1.0"``."""

@@ -146,7 +146,8 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
                                 "distribution": distribution_to_dict(issue.calibrated.distribution)
                                 if issue.calibrated is not None else None}
                                for item, issue in zip(agreed[model]["issues"], forecast.issues)],
-                    "calibration": {"summary": calibration.summary, "kind": calibration.fitted_on.get("kind")}}
+                    "calibration": {"summary": calibration.summary, "kind": calibration.fitted_on.get("kind"),
+                                    "borrowed_from": calibration.borrowed_for(scenario.kind)}}
 
         step("sensitivity", model, sensitivity)
         step("levers", model, swept)

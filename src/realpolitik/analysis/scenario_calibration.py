@@ -6,9 +6,10 @@ median and the model's forecast, weighted by capability x salience; the model's 
 calibration applies where the file has one, the compromise model's otherwise (its
 candidates then hold the compromise forecast as the model's).
 
-A calibration fitted on EU legislation is borrowed when it is applied to any other
-negotiation; every calibrated forecast says where it was fitted, and
-:func:`transfer_note` says that it is borrowed. :func:`with_agreement` mixes an issue's
+A calibration fitted on EU legislation is borrowed when it is applied to any other kind
+of negotiation (a scenario's ``kind``, none declared counting as another kind); every
+calibrated forecast says where it was fitted, and :func:`transfer_note` says whether it
+is borrowed. :func:`with_agreement` mixes an issue's
 calibrated settlement with its reversion point when a probability of agreement is known.
 """
 
@@ -28,12 +29,16 @@ from realpolitik.forecast import Forecast
 from realpolitik.scenario import Issue, Scenario
 
 
-def transfer_note(calibration: CalibrationFile) -> str:
-    """Why the calibration may not hold here, and where it comes from."""
+def transfer_note(calibration: CalibrationFile, scenario_kind: str | None = None) -> str:
+    """Where the calibration comes from and, when it is borrowed (fitted on another kind of
+    negotiation than ``scenario_kind``, the scenario's ``kind``), why it may not hold here."""
     kind = calibration.fitted_on.get("kind")
     if not kind:
         return (f"calibration fitted on {calibration.summary}; its intervals hold as promised on those cases, out "
                 "of sample, and are a guide, not a guarantee, for negotiations unlike them")
+    if calibration.borrowed_for(scenario_kind) is None:
+        return (f"calibration fitted on {kind}, the kind of negotiation this scenario declares ({calibration.summary}); "
+                "its intervals held as promised there, out of sample")
     return (f"calibration borrowed from {kind} ({calibration.summary}); its intervals hold as promised there, "
             f"out of sample, and are a guide, not a guarantee, for a negotiation that is not {kind}")
 
@@ -52,9 +57,9 @@ def anchor_probabilities(distribution: MixedDistribution, issue: Issue) -> dict[
 def calibrate_forecast(scenario: Scenario, forecast: Forecast, calibration: CalibrationFile) -> None:
     """Set ``calibrated`` on every issue of ``forecast`` (a forecast of ``scenario``)."""
     used, fitted = calibration.for_model(forecast.model)
-    notes = [transfer_note(calibration)]
+    notes = [transfer_note(calibration, scenario.kind)]
     if used != forecast.model:
-        notes.append(f"no calibration for model '{forecast.model}' in {calibration.path}: the '{used}' model's "
+        notes.append(f"no calibration for model '{forecast.model}' in {calibration.label}: the '{used}' model's "
                      "is used, with the compromise forecast in place of this model's")
     for item in forecast.issues:
         arrays = scenario.issue_arrays(item.issue.name)

@@ -3,7 +3,7 @@
 One sheet per kind of thing, a header row, then one row per entry:
 
 ``Scenario`` (optional)
-    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``description``,
+    two columns ``field | value`` with rows ``name``, ``title``, ``date``, ``kind``, ``description``,
     one ``source`` row per source, and optionally the default noise model as rows
     ``uncertainty.position_sd_percent_of_scale``, ``uncertainty.salience_sd``,
     ``uncertainty.capability_sd_percent``.
@@ -211,13 +211,13 @@ def read_xlsx(path: Path) -> Scenario:
 
     rows: dict[tuple, tuple[str, int]] = {}
     data: dict[str, Any] = {"name": Path(path).stem}
-    scenario_fields = ["name", "title", "date", "description", "source", *UNCERTAINTY_ROWS]
+    scenario_fields = ["name", "title", "date", "kind", "description", "source", *UNCERTAINTY_ROWS]
     for number, record in sheets["Scenario"]:
         field = (_name(record.get("field")) or "").lower()
         if field and field not in scenario_fields:
             problems.append(Problem(f"unknown field '{field}'{_did_you_mean(field, scenario_fields)}",
                                     file=f"{label}, sheet 'Scenario'", row=number, field="field"))
-        if field in ("name", "title", "date", "description"):
+        if field in ("name", "title", "date", "kind", "description"):
             data[field] = _text(record.get("value"))
         elif field == "source" and _text(record.get("value")):
             data.setdefault("sources", []).append(_text(record.get("value")))
@@ -313,7 +313,7 @@ def workbook_bytes(scenario: Scenario) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     content: dict[str, list[tuple]] = {
-        "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "description")]
+        "Scenario": [(key, getattr(scenario, key)) for key in ("name", "title", "date", "kind", "description")]
         + [("source", source) for source in scenario.sources]
         + [(row, getattr(scenario.uncertainty, name)) for row, name in UNCERTAINTY_ROWS.items()
            if scenario.uncertainty is not None],

@@ -6,7 +6,7 @@ players and a P(agreement), the calibrated settlement mixed with the reversion p
 ``P(outcome ≥ t) = 1 - F(t-)`` is read off that distribution (the binary question
 ``ISSUE>=t`` of :mod:`realpolitik.analysis.questions`, as the ledger asks it) and said
 in words: which distribution, whether P(agreement) is mixed in, and where the calibration
-was fitted (borrowed from EU legislation for any other negotiation). Until the analysis is
+was fitted (borrowed from EU legislation for any other kind of negotiation). Until the analysis is
 done the probability is None and the words say why. Nothing here runs an analysis.
 """
 
@@ -87,15 +87,17 @@ def threshold_probability(stored: StoredRun, analyses: Analyses, issue: str, at:
     distribution = distribution_from_dict(stored_issue["distribution"])
     event = Question(f"{issue}>={at:g}", "binary", issue, ">=", at, low, high)
     calibration = result.get("calibration") or {}
+    # stored before scenarios declared their kind: every calibration with a kind was borrowed
+    borrowed = calibration.get("borrowed_from", calibration.get("kind"))
     agreement = stored_issue.get("agreement")
     block = stored_issue.get("calibrated") or {}
-    answer.update(probability=event.probability(distribution), borrowed_from=calibration.get("kind"),
+    answer.update(probability=event.probability(distribution), borrowed_from=borrowed,
                   agreement_probability=agreement["probability"] if agreement else None,
                   notes=list(block.get("notes", [])))
     what = (f"the calibrated distribution of the outcome: the settlement mixed with the reversion point by "
             f"P(agreement) {_share(agreement['probability'])}" if agreement else "the calibrated distribution of the "
             "outcome")
-    where = (f"calibration borrowed from {calibration['kind']}: a guide, not a guarantee" if calibration.get("kind")
+    where = (f"calibration borrowed from {borrowed}: a guide, not a guarantee" if borrowed
              else f"calibrated on {block.get('fitted_on', 'the shipped calibration')}")
     answer["basis"] = f"P(outcome ≥ {at:g}) under {what} ({document['model_title']}); {where}"
     if agreement and not NEAR_CERTAIN <= agreement["probability"] <= 1 - NEAR_CERTAIN:

@@ -1,4 +1,4 @@
-// The editor's panels beside the grid: the scenario's title, date, description and sources; the issues
+// The editor's panels beside the grid: the scenario's title, date, kind, description and sources; the issues
 // (add, rename, delete, scale, status quo, reversion, veto players, agenda setter, anchors); the events;
 // and the selected cell's rationales and capability override. The grid and the checks are in editor.js.
 "use strict";
@@ -13,12 +13,13 @@ function renderMeta() {
   const data = state.data;
   document.getElementById("meta-title").value = shownValue(data.title);
   document.getElementById("meta-date").value = shownValue(data.date);
+  document.getElementById("meta-kind").value = shownValue(data.kind);
   document.getElementById("meta-description").value = shownValue(data.description);
   document.getElementById("meta-sources").value = (data.sources || []).join("\n");
 }
 
 function bindMeta() {
-  for (const field of ["title", "date", "description", "sources"]) {
+  for (const field of ["title", "date", "kind", "description", "sources"]) {
     document.querySelector(`[data-meta="${field}"]`).addEventListener("input", (event) => {
       const text = event.target.value;
       if (field === "sources") {
