@@ -9,7 +9,8 @@ per run, ``outlook`` (the answer first, :mod:`realpolitik.analysis.outlook`, for
 headline model: the expected utility model when it ran, else the first). The contract
 of what is stored, and of the web API that reports it, is ``docs/run-analyses.md``.
 
-:func:`compute_analyses` works through a run's queued analyses in order, recording each
+:func:`compute_analyses` works through a run's queued analyses in order (each model's lever
+sweep beside its Monte Carlo draws, on a second thread), recording each
 one's status, progress and result in the store (:mod:`realpolitik.store.analyses`); an
 analysis that fails is recorded with its message, and those that need it fail with a
 message naming it. Nothing here renders: pages and reports read what is stored.
@@ -17,8 +18,11 @@ message naming it. Nothing here renders: pages and reports read what is stored.
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from realpolitik.analysis.distributed import IN_THIS_THREAD
@@ -92,12 +96,14 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
     agreed: dict[str, dict[str, Any]] = {}
 
     count = [0]
+    counting = threading.Lock()
 
     def step(name: str, model: str | None, compute: Callable[[Callable[[int], None]], Any]) -> None:
         step_once(name, model, compute)
-        count[0] += 1
-        if finished is not None:
-            finished(count[0])
+        with counting:
+            count[0] += 1
+            if finished is not None:
+                finished(count[0])
 
     def step_once(name: str, model: str | None, compute: Callable[[Callable[[int], None]], Any]) -> None:
         update_analysis(stored.id, name, model, db, status="running")
@@ -119,39 +125,42 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
             raise AnalysisFailed(f"needs the {what} of the {model} model, which failed")
         return kept[model]
 
-    for document in documents:
-        model = document["model"]
-        options = MODELS[model].options_type.model_validate(stored.options[model])
-        preset = document.get("preset")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-analyses-levers") as side:
+        for document in documents:
+            model = document["model"]
+            options = MODELS[model].options_type.model_validate(stored.options[model])
+            preset = document.get("preset")
 
-        def sensitivity(progress, model=model, options=options, preset=preset):
-            simulations[model] = simulate(scenario, model, options, preset=preset, draws=VIEW_DRAWS, seed=VIEW_SEED,
-                                          client=client, progress=progress)
-            return simulations[model].to_dict()
+            def sensitivity(progress, model=model, options=options, preset=preset):
+                simulations[model] = simulate(scenario, model, options, preset=preset, draws=VIEW_DRAWS,
+                                              seed=VIEW_SEED, client=client, progress=progress)
+                return simulations[model].to_dict()
 
-        def swept(progress, model=model, options=options, preset=preset):
-            levers[model] = analyse_levers(scenario, model, options, preset=preset, client=client, progress=progress)
-            return levers[model].to_dict()
+            def swept(progress, model=model, options=options, preset=preset):
+                levers[model] = analyse_levers(scenario, model, options, preset=preset, client=client, progress=progress)
+                return levers[model].to_dict()
 
-        def calibrated(progress, model=model, options=options, preset=preset):
-            simulation = needs(simulations, model, "sensitivity")
-            forecast = run(scenario, model, options, preset)
-            calibration = read_calibration(None)
-            calibrate_forecast(scenario, forecast, calibration)
-            agreed[model] = forecast.to_dict()
-            agreement_from(simulation, forecast, agreed[model], None)
-            forecasts[model] = forecast
-            return {"issues": [{"issue": item["issue"], "calibrated": item.get("calibrated"),
-                                "agreement": item.get("agreement"),
-                                "distribution": distribution_to_dict(issue.calibrated.distribution)
-                                if issue.calibrated is not None else None}
-                               for item, issue in zip(agreed[model]["issues"], forecast.issues)],
-                    "calibration": {"summary": calibration.summary, "kind": calibration.fitted_on.get("kind"),
-                                    "borrowed_from": calibration.borrowed_for(scenario.kind)}}
+            def calibrated(progress, model=model, options=options, preset=preset):
+                simulation = needs(simulations, model, "sensitivity")
+                forecast = run(scenario, model, options, preset)
+                calibration = read_calibration(None)
+                calibrate_forecast(scenario, forecast, calibration)
+                agreed[model] = forecast.to_dict()
+                agreement_from(simulation, forecast, agreed[model], None)
+                forecasts[model] = forecast
+                return {"issues": [{"issue": item["issue"], "calibrated": item.get("calibrated"),
+                                    "agreement": item.get("agreement"),
+                                    "distribution": distribution_to_dict(issue.calibrated.distribution)
+                                    if issue.calibrated is not None else None}
+                                   for item, issue in zip(agreed[model]["issues"], forecast.issues)],
+                        "calibration": {"summary": calibration.summary, "kind": calibration.fitted_on.get("kind"),
+                                        "borrowed_from": calibration.borrowed_for(scenario.kind)}}
 
-        step("sensitivity", model, sensitivity)
-        step("levers", model, swept)
-        step("calibrated", model, calibrated)
+            # The lever sweep runs beside the draws, on a thread of its own (the same cancellation applies).
+            sweeping = side.submit(contextvars.copy_context().run, step, "levers", model, swept)
+            step("sensitivity", model, sensitivity)
+            sweeping.result()
+            step("calibrated", model, calibrated)
 
     def outlook(progress):
         headline = headline_model(models)
