@@ -137,7 +137,8 @@ def compute_analyses(stored: StoredRun, db: str | None = None, client: Any = IN_
                 return simulations[model].to_dict()
 
             def swept(progress, model=model, options=options, preset=preset):
-                levers[model] = analyse_levers(scenario, model, options, preset=preset, client=client, progress=progress)
+                levers[model] = analyse_levers(scenario, model, options, preset=preset, client=client,
+                                               progress=progress)
                 return levers[model].to_dict()
 
             def calibrated(progress, model=model, options=options, preset=preset):
