@@ -9,7 +9,8 @@ Four parts, on ukraine-2025-03 (13 actors, 6 issues) with the model's default op
    (:func:`realpolitik.models.table_batch.draw_by_draw` with
    :func:`realpolitik.models.exchange.adapter.run_table`) on the first ``--kernel-draws`` of the
    same draws (its cost is linear in the draws; the result scales it to 1000 and says so), and
-   the largest difference between the two on those draws.
+   the largest difference between the two on those draws. Beside it the same draws in two
+   halves on two threads at once (``two_threads_s``: the compiled rounds release the GIL).
 2. **Lever sweep** (``levers``): every issue's stepped tables (``1 + 6N`` per issue, built as
    :func:`realpolitik.analysis.levers.sweep_issues` builds them) through the batch, timed as
    ``sweep_issues`` over all issues; and the same tables through the kernel one by one. The
@@ -40,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -130,7 +132,8 @@ def lever_rows(scenario) -> tuple[ValueTable, np.ndarray]:
 
 def monte_carlo(repeats: int, kernel_draws: int) -> dict:
     scenario, options, table, values = setting()
-    print(f"monte carlo: {DRAWS} draws, batch (load {load()})", flush=True)
+    started_at = load()
+    print(f"monte carlo: {DRAWS} draws, batch (load {started_at})", flush=True)
     table.forecasts(values[:2], "exchange", options)  # warm-up: numba's cache, imports
     seconds, forecast = timed(lambda: table.forecasts(values, "exchange", options), repeats)
     print(f"  batch {seconds:.3f} s; kernel on {kernel_draws} draws (load {load()})", flush=True)
@@ -138,9 +141,15 @@ def monte_carlo(repeats: int, kernel_draws: int) -> dict:
     reference = draw_by_draw(table.table_batch(values[:kernel_draws]), run_table, options)
     kernel_seconds = time.perf_counter() - began
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
+    halves = (values[:DRAWS // 2], values[DRAWS // 2:])
+    with ThreadPoolExecutor(2) as pool:
+        threaded, _ = timed(lambda: list(pool.map(lambda part: table.forecasts(part, "exchange", options), halves)),
+                            repeats)
+    print(f"  two threads {threaded:.3f} s", flush=True)
     return {
-        "draws": DRAWS, "seed": SEED, "repeats": repeats,
+        "draws": DRAWS, "seed": SEED, "repeats": repeats, "load": started_at,
         "batch_s": round(seconds, 4),
+        "two_threads_s": round(threaded, 4),
         "kernel": {"draws": kernel_draws, "seconds": round(kernel_seconds, 3),
                    "per_draw_ms": round(1000 * kernel_seconds / kernel_draws, 3),
                    "scaled_to_draws_s": round(kernel_seconds * DRAWS / kernel_draws, 2)},
@@ -153,7 +162,8 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     scenario, options, _, _ = setting()
     table, rows = lever_rows(scenario)
     indices = list(range(len(scenario.issues)))
-    print(f"levers: {len(rows)} tables, batch (load {load()})", flush=True)
+    started_at = load()
+    print(f"levers: {len(rows)} tables, batch (load {started_at})", flush=True)
     sweep_issues(scenario, "exchange", options, LeverSteps(), indices[:1])  # warm-up
     seconds, _ = timed(lambda: sweep_issues(scenario, "exchange", options, LeverSteps(), indices), repeats)
     forecast = table.table_forecasts(rows, "exchange", options)
@@ -164,7 +174,7 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     kernel_seconds = time.perf_counter() - began
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
     return {
-        "tables": len(rows), "issues": len(indices), "repeats": repeats,
+        "tables": len(rows), "issues": len(indices), "repeats": repeats, "load": started_at,
         "batch_s": round(seconds, 4),
         "kernel": {"tables": count, "seconds": round(kernel_seconds, 3),
                    "scaled_to_tables_s": round(kernel_seconds * len(rows) / count, 2)},
@@ -180,11 +190,13 @@ def first_call() -> dict:
     with tempfile.TemporaryDirectory() as cache:
         environment = {**os.environ, "NUMBA_CACHE_DIR": cache}
         for name in ("empty_cache", "filled_cache"):
-            print(f"first call, {name} (load {load()})", flush=True)
+            started_at = load()
+            print(f"first call, {name} (load {started_at})", flush=True)
             began = time.perf_counter()
             out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=environment, capture_output=True,
                                  text=True, check=True).stdout.split()
-            result[name] = {"process_s": round(time.perf_counter() - began, 3), "import_s": round(float(out[0]), 3),
+            result[name] = {"load": started_at, "process_s": round(time.perf_counter() - began, 3),
+                            "import_s": round(float(out[0]), 3),
                             "first_1000_draws_s": round(float(out[1]), 3),
                             "second_1000_draws_s": round(float(out[2]), 3)}
     return result
@@ -225,7 +237,7 @@ def main() -> None:
             "commit": commit(),
             "machine": machine(),
             "scenario": SCENARIO,
-            "threads": "one (the batch runs in the calling thread)",
+            "threads": "one (the batch runs in the calling thread), except monte_carlo.two_threads_s",
             "monte_carlo": monte_carlo(arguments.repeats, arguments.kernel_draws),
             "levers": levers(arguments.repeats, arguments.kernel_lever_tables),
             "first_call": first_call(),

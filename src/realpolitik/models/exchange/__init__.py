@@ -1,6 +1,7 @@
 """Stokman and Van Oosten's exchange model: the run and its results (:mod:`.kernel`), one round
-of trades (:mod:`.trades`), options and presets (:mod:`.options`) and the forecast layer's
-adapter (:mod:`.adapter`)."""
+of trades (:mod:`.trades`), options and presets (:mod:`.options`), the forecast layer's
+adapter (:mod:`.adapter`) and its batch of tables (:mod:`.batch`, whose rounds are compiled in
+:mod:`.compiled`)."""
 
 from realpolitik.models.exchange.adapter import run_table
 from realpolitik.models.exchange.batch import run_tables
