@@ -106,14 +106,15 @@ def commit() -> str:
                           check=True).stdout.strip()
 
 
-def timed(work, repeats: int) -> tuple[float, object]:
-    """The shortest of ``repeats`` wall times of ``work()`` and its last result."""
-    best, result = float("inf"), None
+def timed(work, repeats: int) -> tuple[float, float, object]:
+    """The shortest of ``repeats`` wall times of ``work()``, the shortest processor time of this thread
+    (less inflated by other work on the machine), and the last result."""
+    best, best_cpu, result = float("inf"), float("inf"), None
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         result = work()
-        best = min(best, time.perf_counter() - began)
-    return best, result
+        best, best_cpu = min(best, time.perf_counter() - began), min(best_cpu, time.thread_time() - began_cpu)
+    return best, best_cpu, result
 
 
 def setting():
@@ -135,7 +136,7 @@ def monte_carlo(repeats: int, kernel_draws: int) -> dict:
     started_at = load()
     print(f"monte carlo: {DRAWS} draws, batch (load {started_at})", flush=True)
     table.forecasts(values[:2], "exchange", options)  # warm-up: numba's cache, imports
-    seconds, forecast = timed(lambda: table.forecasts(values, "exchange", options), repeats)
+    seconds, cpu_seconds, forecast = timed(lambda: table.forecasts(values, "exchange", options), repeats)
     print(f"  batch {seconds:.3f} s; kernel on {kernel_draws} draws (load {load()})", flush=True)
     began = time.perf_counter()
     reference = draw_by_draw(table.table_batch(values[:kernel_draws]), run_table, options)
@@ -143,12 +144,12 @@ def monte_carlo(repeats: int, kernel_draws: int) -> dict:
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
     halves = (values[:DRAWS // 2], values[DRAWS // 2:])
     with ThreadPoolExecutor(2) as pool:
-        threaded, _ = timed(lambda: list(pool.map(lambda part: table.forecasts(part, "exchange", options), halves)),
-                            repeats)
+        threaded, _, _ = timed(lambda: list(pool.map(lambda part: table.forecasts(part, "exchange", options), halves)),
+                               repeats)
     print(f"  two threads {threaded:.3f} s", flush=True)
     return {
         "draws": DRAWS, "seed": SEED, "repeats": repeats, "load": started_at,
-        "batch_s": round(seconds, 4),
+        "batch_s": round(seconds, 4), "batch_cpu_s": round(cpu_seconds, 4),
         "two_threads_s": round(threaded, 4),
         "kernel": {"draws": kernel_draws, "seconds": round(kernel_seconds, 3),
                    "per_draw_ms": round(1000 * kernel_seconds / kernel_draws, 3),
@@ -165,7 +166,8 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     started_at = load()
     print(f"levers: {len(rows)} tables, batch (load {started_at})", flush=True)
     sweep_issues(scenario, "exchange", options, LeverSteps(), indices[:1])  # warm-up
-    seconds, _ = timed(lambda: sweep_issues(scenario, "exchange", options, LeverSteps(), indices), repeats)
+    seconds, cpu_seconds, _ = timed(lambda: sweep_issues(scenario, "exchange", options, LeverSteps(), indices),
+                                    repeats)
     forecast = table.table_forecasts(rows, "exchange", options)
     count = len(rows) if kernel_tables is None else min(kernel_tables, len(rows))
     print(f"  batch {seconds:.3f} s; kernel on {count} tables (load {load()})", flush=True)
@@ -175,7 +177,7 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
     return {
         "tables": len(rows), "issues": len(indices), "repeats": repeats, "load": started_at,
-        "batch_s": round(seconds, 4),
+        "batch_s": round(seconds, 4), "batch_cpu_s": round(cpu_seconds, 4),
         "kernel": {"tables": count, "seconds": round(kernel_seconds, 3),
                    "scaled_to_tables_s": round(kernel_seconds * len(rows) / count, 2)},
         "speedup_over_kernel": round(kernel_seconds * len(rows) / count / seconds, 1),
@@ -207,10 +209,10 @@ def before(repeats: int) -> dict:
     scenario, options, table, values = setting()
     print(f"before: monte carlo (load {load()})", flush=True)
     table.forecasts(values[:2], "exchange", options)
-    mc_seconds, _ = timed(lambda: table.forecasts(values, "exchange", options), repeats)
+    mc_seconds, _, _ = timed(lambda: table.forecasts(values, "exchange", options), repeats)
     print(f"  {mc_seconds:.3f} s; levers (load {load()})", flush=True)
     indices = list(range(len(scenario.issues)))
-    lever_seconds, _ = timed(lambda: sweep_issues(scenario, "exchange", options, LeverSteps(), indices), repeats)
+    lever_seconds, _, _ = timed(lambda: sweep_issues(scenario, "exchange", options, LeverSteps(), indices), repeats)
     print(f"  {lever_seconds:.3f} s", flush=True)
     return {"commit": commit(), "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": " ".join([Path(sys.executable).name, *sys.argv]), "machine": machine(), "load": load(),

@@ -34,13 +34,13 @@ def random_tables(seed: int, draws: int, actors: int, issues: int, *, grid: bool
     rng = np.random.default_rng(seed)
     low = rng.choice([0.0, -50.0, 1.0], issues)
     high = low + rng.choice([100.0, 10.0, 1.0], issues)
-    share = rng.choice(np.linspace(0, 1, 11), (draws, actors, issues)) if grid else rng.uniform(0, 1, (draws, actors, issues))
+    shape = (draws, actors, issues)
+    share = rng.choice(np.linspace(0, 1, 11), shape) if grid else rng.uniform(0, 1, shape)
     share[rng.uniform(size=share.shape) < 0.1] = 1.0
     position = low + share * (high - low)
-    salience = (rng.choice([0.2, 0.4, 0.6, 0.8, 1.0], (draws, actors, issues)) if grid
-                else rng.uniform(0, 1, (draws, actors, issues)))
+    salience = rng.choice([0.2, 0.4, 0.6, 0.8, 1.0], shape) if grid else rng.uniform(0, 1, shape)
     salience[rng.uniform(size=salience.shape) < 0.05] = 0.0
-    capability = rng.choice([0.0, 1.0, 2.5, 10.0], (draws, actors, issues), p=[0.05, 0.35, 0.3, 0.3])
+    capability = rng.choice([0.0, 1.0, 2.5, 10.0], shape, p=[0.05, 0.35, 0.3, 0.3])
     if twins:
         for values in (position, salience, capability):
             values[:, actors - twins:] = values[:, :twins]

@@ -39,10 +39,12 @@ def run_tables(batch: TableBatch, options: ExchangeOptions) -> TableBatchRun:
         return draw_by_draw(batch, run_table, options)
     taking_part = np.ascontiguousarray(batch.participates)
     low, high = np.asarray(batch.scale_min, dtype=float), np.asarray(batch.scale_max, dtype=float)
+    position, salience, capability = (np.asarray(values, dtype=float) for values in
+                                      (batch.position, batch.salience, batch.capability))
     step = WORKING_SCALE / (high - low)
-    working = np.where(taking_part, (np.where(taking_part, batch.position, low) - low) * step, np.nan)
-    salience = np.where(taking_part, batch.salience, 0.0)
-    weight = np.where(taking_part, batch.capability * salience, 0.0)
+    working = np.where(taking_part, (np.where(taking_part, position, low) - low) * step, np.nan)
+    salience = np.where(taking_part, salience, 0.0)
+    weight = np.where(taking_part, capability * salience, 0.0)
     draws, actors, issues = working.shape
     trajectory = np.empty((options.rounds + 1, draws, actors, issues))
     outcomes = np.empty((options.rounds + 1, draws, issues))
