@@ -22,6 +22,7 @@ import pytest
 
 from realpolitik.budget import Cancellation, RunCancelled, cancellable
 from realpolitik.models.smp import SMPOptions, run_smp, run_table, run_tables
+from realpolitik.models.smp import batch as batch_module
 from realpolitik.models.smp import compiled
 from realpolitik.models.smp.bargain import BARGAIN_INTERPOLATIONS
 from realpolitik.models.smp.challenge import THIRD_PARTY_COMMITS
@@ -259,3 +260,21 @@ def test_a_cancelled_run_stops():
     cancellation.cancel("the client went away")
     with cancellable(cancellation), pytest.raises(RunCancelled):
         run_tables(random_tables(67, 4, 5, 2), SMPOptions())
+
+
+def test_draws_run_in_chunks_that_bound_the_room_for_states(monkeypatch):
+    """The states of the draws run at once fit :data:`batch.STATE_ELEMENTS` (each draw's up to its round
+    limit), so that a high round limit does not reserve room for every draw at once; draws of one round
+    count from different chunks are judged together, as one batch."""
+    monkeypatch.setattr(batch_module, "STATE_ELEMENTS", 2 * 31 * 5 * 2)  # two draws of 30 turns
+    sizes = []
+    run_draws = compiled.run_draws
+
+    def recorded(*arguments):
+        sizes.append(arguments[-3].size)
+        return run_draws(*arguments)
+
+    monkeypatch.setattr(compiled, "run_draws", recorded)
+    batch = random_tables(71, 9, 5, 2, absent=0.0)
+    assert_batch_is_the_kernels(batch, SMPOptions(max_iterations=30))
+    assert len(sizes) == 5 and max(sizes) <= 2 * 31 * 5 * 2

@@ -2,16 +2,19 @@
 every table, for Monte Carlo draws and lever sweeps.
 
 Each draw runs its own turns, compiled (:mod:`realpolitik.models.smp.compiled`: the kernel's
-arithmetic operation by operation, its sums in its order, so that its choices among equal
-options are the kernel's), until KTAB's rule or the round limit stops it. The compiled code
-covers the deterministic state transitions with the ``InitOnlyInterp`` bargain model (KTAB's
-default) and every value of the other options; :func:`batched` says so, and other options
-run draw by draw through the kernel. The adapter's preparation of a table (fillers for
-actors not taking part, saliences as shares, clout) is that of
-:func:`realpolitik.models.smp.adapter.run_table`, per draw; draws with the same actors
-having a say run together, and each draw's trajectory is judged as
-:func:`realpolitik.models.runs.table_run` judges one table (draws that ran the same number
-of turns together).
+arithmetic operation by operation, its sums in numpy's order, so that its choices among
+equal options are the kernel's), until KTAB's rule or the round limit stops it. The
+compiled turns cover the deterministic state transitions with the ``InitOnlyInterp``
+bargain model (KTAB's default) and every value of the other options; :func:`batched` says
+so, and other options run draw by draw through the kernel.
+
+The adapter's preparation of a table (fillers for actors not taking part, saliences as
+shares, clout) is that of :func:`realpolitik.models.smp.adapter.run_table`, per draw. Draws
+with the same actors having a say run together (the ideal-accommodation matrix is over
+those actors), in chunks that bound the time between two checks for cancellation
+(:data:`CHECK_ELEMENTS`) and the room for their states (:data:`STATE_ELEMENTS`); each
+draw's trajectory is then judged as :func:`realpolitik.models.runs.table_run` judges one
+table, the draws that ran the same number of turns together.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from realpolitik.models.table_batch import (
 
 #: Draws x actors³ run between two checks for cancellation (:func:`realpolitik.budget.checkpoint`).
 CHECK_ELEMENTS = 1 << 17
+#: Largest room for the states of the draws run at once (numbers; each draw's up to its round limit).
+STATE_ELEMENTS = 1 << 20
 
 
 def batched(options: SMPOptions) -> bool:
@@ -73,23 +78,27 @@ def run_tables(batch: TableBatch, options: SMPOptions) -> TableBatchRun:
             accommodation, lag = np.zeros((0, 0)), np.zeros(0)
         else:
             lag = 1.0 - np.minimum(accommodation.sum(axis=1), 1.0)
-        states = np.empty((len(members), options.max_iterations + 1, len(active), issues))
-        rounds, converged = np.zeros(len(members), dtype=np.int64), np.zeros(len(members), dtype=bool)
-        chunk = max(1, CHECK_ELEMENTS // len(active) ** 3)
+        by_turns: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        states_per_draw = (options.max_iterations + 1) * len(active) * issues
+        chunk = max(1, min(CHECK_ELEMENTS // len(active) ** 3, STATE_ELEMENTS // states_per_draw))
         for start in range(0, len(members), chunk):
             checkpoint()  # a cancelled run stops here (see realpolitik.budget)
             rows = members[start:start + chunk]
-            part = slice(start, start + chunk)
+            states = np.empty((len(rows), options.max_iterations + 1, len(active), issues))
+            rounds, converged = np.zeros(len(rows), dtype=np.int64), np.zeros(len(rows), dtype=bool)
             compiled.run_draws(
                 np.ascontiguousarray(position[rows][:, active]), np.ascontiguousarray(internal[rows][:, active]),
                 np.ascontiguousarray(salience[rows][:, active]), np.ascontiguousarray(capability[rows][:, active]),
                 low, high, accommodation, lag, codes, options.min_iterations, options.max_iterations,
-                options.min_delta_ratio, options.min_significant_delta, states[part], rounds[part], converged[part])
-        for turns in np.unique(rounds):
-            rows = np.flatnonzero(rounds == turns)
-            every = np.repeat(position[members[rows]][None], turns + 1, axis=0)
-            every[:, :, active] = states[rows, :turns + 1].swapaxes(0, 1)
-            _judge(batch, result, members[rows], every, int(turns), converged[rows])
+                options.min_delta_ratio, options.min_significant_delta, states, rounds, converged)
+            for turns in np.unique(rounds):
+                ran = rounds == turns
+                by_turns.setdefault(int(turns), []).append((rows[ran], states[ran, :turns + 1], converged[ran]))
+        for turns, parts in by_turns.items():
+            rows = np.concatenate([part[0] for part in parts])
+            every = np.repeat(position[rows][None], turns + 1, axis=0)
+            every[:, :, active] = np.concatenate([part[1] for part in parts]).swapaxes(0, 1)
+            _judge(batch, result, rows, every, turns, np.concatenate([part[2] for part in parts]))
     return result
 
 

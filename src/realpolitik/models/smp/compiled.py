@@ -33,15 +33,16 @@ MarkovIncentive: challenge normaliser (columns)      term by term
 third parties' votes in a challenge                  term by term
 value of a state (KTAB's order, ``cumsum``)          term by term
 movement of a turn: over dimensions, over actors     pairwise, pairwise
+ideal accommodation ``A x'``, over actors            term by term (the kernel: BLAS)
 ===================================================  ==========================================
 
-The result then equals the kernel's to the last bit, but for two library functions:
-``log`` and ``exp`` (the Conditional PCE) are the C library's here, and numpy's own on
-processors with AVX-512, which differ from it in the last bit for a few arguments in
-a thousand; the ideal-accommodation product is BLAS's ``dgemm`` in both, through numba's
-``np.dot`` here, and numpy's matmul in the kernel. Last-bit differences stay last-bit
-differences unless they decide between options equal to the last bit, and equal
-options are equal here as in the kernel (the same operations on the same numbers).
+The result then equals the kernel's to the last bit, but where the kernel calls a library
+whose rounding is its own: ``log`` and ``exp`` (the Conditional PCE) are the C library's
+here, and numpy's own on processors with AVX-512, which differ from it in the last bit for
+a few arguments in a thousand; the kernel's product by the ideal-accommodation matrix is
+BLAS's (fused multiply-adds in blocks). Last-bit differences stay last-bit differences
+unless they decide between options equal to the last bit, and options that are equal in
+the kernel are equal here too (the same operations on the same numbers).
 
 Shapes: ``B`` draws, ``N`` actors, ``D`` dimensions, ``T`` the round limit. Cost per turn
 ``O(N^3)`` time (the challenges) and ``N^3`` numbers of memory (the utilities).
