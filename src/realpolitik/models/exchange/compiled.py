@@ -20,8 +20,10 @@ on each table of a batch (a Monte Carlo draw or a lever step). A round, as
    its demander there. They are found through an index of the round's candidates by supplier
    and by demander (``actor x K + issue``), not by a scan.
 
-Each expression is written as the kernel's numpy expression is, in the same order, so the
-numbers are the kernel's to the last bit; the tests compare with the kernel draw by draw.
+Each expression is written as the kernel's numpy expression is, in the same order, and divides
+as numpy does (``error_model="numpy"``: no test for a zero divisor, which a candidate never has,
+its traders having positive weight and salience), so the numbers are the kernel's to the last
+bit; the tests compare with the kernel draw by draw.
 
 **Ties.** The kernel keeps a queue sorted by gain each step, gains within
 :data:`~realpolitik.models.exchange.trades.GAIN_TIE_TOLERANCE` of each other (relative, chained)
@@ -97,14 +99,14 @@ Round = namedtuple("Round", ["who", "real", "flags", "table", "total", "seen_pos
                              "work", "hold_at_demander"])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def capacity(actors, issues):
     """Most candidate exchanges a round can list: ``K (K - 1) / 2`` issue pairs, at most ``N² / 4`` actor
     pairs each (``a d + b c <= (a + b + c + d)² / 4`` over the four sides)."""
     return max(1, issues * (issues - 1) // 2 * (actors * actors // 4))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _new_round(actors, issues, hold_at_demander):
     size = capacity(actors, issues)
     return Round(np.empty((4, size), np.int64), np.empty((REALS, size)), np.zeros((2, size), np.bool_),
@@ -113,7 +115,7 @@ def _new_round(actors, issues, hold_at_demander):
                  np.zeros((4, size), np.int64), hold_at_demander)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def expected_outcomes(positions, weight, out):
     """:func:`realpolitik.models.exchange.trades.expected_outcomes` of one table ``(N, K)`` into ``out (K,)``:
     ``O_k = Σ w x / Σ w`` over the participants (NaN positions), the plain mean where ``Σ w = 0``."""
@@ -133,7 +135,7 @@ def expected_outcomes(positions, weight, out):
         out[k] = weighted / total if total > 0 else plain / max(present, 1)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _list_candidates(s, start, salience, weight, taking_part):
     """The round's candidates in the kernel's order (:func:`realpolitik.models.exchange.trades._candidates`),
     each evaluated, and the index by supplier and demander; returns their number ``E``.
@@ -210,7 +212,7 @@ def _list_candidates(s, start, salience, weight, taking_part):
     return count
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _index(s, count, actors, issues):
     """Candidates by supplier key (``actor_i x K + issue_i`` and ``actor_j x K + issue_j``) and by demander
     key (``actor_j x K + issue_i`` and ``actor_i x K + issue_j``), each as offsets and entries (CSR)."""
@@ -232,7 +234,7 @@ def _index(s, count, actors, issues):
                 filled[row, key] += 1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _move_is_valid(move, supply, earlier_min, earlier_max, earlier_sum):
     """:func:`realpolitik.models.exchange.trades._move_is_valid`: not negligible, on the scale, in the
     direction of the earlier moves and, with them, at most the width of the scale."""
@@ -244,7 +246,7 @@ def _move_is_valid(move, supply, earlier_min, earlier_max, earlier_sum):
             and ((lowest < 0 and highest < 0) or (lowest > 0 and highest > 0)))
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _evaluate(s, ids, count):
     """:func:`realpolitik.models.exchange.trades._evaluate` of candidates ``ids[:count]``: the equal-gain
     moves (``j`` all the way to ``i``'s position, or ``i`` all the way where that would take ``i`` past
@@ -331,7 +333,7 @@ def _evaluate(s, ids, count):
         flags[VALID, e] = valid
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _execute(s, done, clock, voting):
     """Execute candidate ``done`` (no longer queued) as step ``clock`` (1, 2, ... in the round): its votes,
     what its demanders see, and the queued valid candidates it touched moved and evaluated again
@@ -390,7 +392,7 @@ def _execute(s, done, clock, voting):
             flags[QUEUED, e] = False
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _best_first(s, count, voting, coin):
     """The round taking, each step, the queued valid exchange of highest gain; returns True (the round
     unfinished) at the first near-tie, where the kernel's queue order or its coin would decide. The
@@ -439,7 +441,7 @@ def _best_first(s, count, voting, coin):
                     flags[QUEUED, queue[at]] = False
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _in_queue_order(s, count, voting):
     """The round as the kernel runs it with ``tie_break="enumeration_order"`` (:func:`realpolitik.models.
     exchange.trades.exchange_round`): a queue in enumeration order, sorted by gain each step (stable; a run
@@ -506,7 +508,7 @@ def _in_queue_order(s, count, voting):
         length = kept
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _round(s, start, salience, weight, taking_part, voting, coin):
     """One round from ``start (N, K)``: the votes into ``voting``; returns :data:`CLEAR`, :data:`QUEUE_ORDER`
     (a near-tie: the round was run again in the kernel's queue order) or :data:`COIN` (a near-tie a coin
@@ -523,7 +525,7 @@ def _round(s, start, salience, weight, taking_part, voting, coin):
     return QUEUE_ORDER
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def run_draws(working, salience, weight, taking_part, rounds, voting_position, fixed_weight, salience_weight,
               hold_at_demander, coin, first, last, trajectory, outcomes, to_kernel, queue_rounds):
     """Every round of draws ``first .. last - 1``, as :func:`realpolitik.models.exchange.kernel.run_exchange`.
