@@ -37,13 +37,16 @@ by their place in it) or, where a coin would decide (``"coin_flip"``), marks the
 kernel itself. With a coin, exchanges not valid are counted too until the round's first
 exchange (the kernel's queue still holds them, and a tie between them costs a coin).
 
-**Why compiled.** The numpy batch that ran the draws in lockstep took 9.1 s for 1000 draws of
-ukraine-2025-03 (13 actors, 6 issues, about 400 candidate exchanges and 40 exchanges a round)
-on a 2-core x86-64 server, and the kernel one table at a time 108 ms a draw: each step of a
-round paid numpy's overhead on small arrays. Here a draw takes well under a millisecond
-(``benchmarks/exchange_batch.py``, ``benchmarks/results/exchange_batch.json``). The functions
-release the GIL (``nogil``), so callers' threads can run batches side by side; they use no
-parallel layer of numba's own, which is not safe to enter from several threads at once.
+**Why compiled.** On ukraine-2025-03 (13 actors, 6 issues: about 220 candidate exchanges and
+40 exchanges a round, 10 rounds) the kernel takes about 120 ms a table, and the numpy batch
+that ran the draws in lockstep 9.1 s for 1000 Monte Carlo draws and 5.2 s for the 396 tables
+of the lever sweep: every step of a round paid numpy's overhead on small arrays. Compiled,
+the same take 0.6 s and 0.37 s (a 2-core x86-64 server shared with other work, one thread;
+``benchmarks/exchange_batch.py``, ``benchmarks/results/exchange_batch.json``). A process pays
+numba's start once, about 0.5 s with its cache filled (and about 17 s to compile into an empty
+one). The functions release the GIL (``nogil``), so callers' threads run batches side by side;
+they use no parallel layer of numba's own, which is not safe to enter from several threads at
+once.
 """
 
 from __future__ import annotations
