@@ -10,7 +10,9 @@ Four parts, on ukraine-2025-03 (13 actors, 6 issues) with the model's default op
    (:func:`realpolitik.models.table_batch.draw_by_draw` with
    :func:`realpolitik.models.smp.adapter.run_table`) on the first ``--kernel-draws`` of the
    same draws, scaled to 1000 (its cost is linear in the draws; the result says so), and the
-   largest difference between the two on those draws.
+   largest difference between the two on those draws. The batch's processor time is recorded
+   beside its wall time, which the shared machine's load inflates; and the wall time of the
+   1000 draws split between two threads (the compiled turns release the GIL).
 2. **Lever sweep** (``levers``): every issue's stepped tables (``1 + 6N`` per issue, as
    :func:`realpolitik.analysis.levers.sweep_issues` builds them), timed as ``sweep_issues``
    over all issues (one batch), and the first ``--kernel-lever-tables`` of the same tables
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,7 +50,7 @@ import numpy as np
 
 from realpolitik.analysis.levers import LeverSteps, _stepped_tables, sweep_issues
 from realpolitik.analysis.montecarlo import ValueTable
-from realpolitik.forecast import resolve_options
+from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.io import load_scenario
 from realpolitik.io.files import write_atomically
 from realpolitik.models.smp import run_table
@@ -104,12 +107,20 @@ def command() -> str:
 
 def timed(work, repeats: int) -> tuple[float, object]:
     """The shortest of ``repeats`` wall times of ``work()``, and its last result."""
-    best, result = float("inf"), None
+    return timed_with_processor(work, repeats)[::2]
+
+
+def timed_with_processor(work, repeats: int) -> tuple[float, float, object]:
+    """The shortest of ``repeats`` wall times of ``work()``, the processor time of that repeat (this
+    process, all threads), and the last result."""
+    best, processor, result = float("inf"), float("inf"), None
     for _ in range(repeats):
-        began = time.perf_counter()
+        began, began_processor = time.perf_counter(), time.process_time()
         result = work()
-        best = min(best, time.perf_counter() - began)
-    return best, result
+        wall = time.perf_counter() - began
+        if wall < best:
+            best, processor = wall, time.process_time() - began_processor
+    return best, processor, result
 
 
 def setting():
@@ -136,16 +147,25 @@ def kernel_one_by_one(table: ValueTable, rows: np.ndarray, options) -> tuple[flo
 
 def monte_carlo(repeats: int, kernel_draws: int) -> dict:
     _, options, table, values = setting()
-    print(f"monte carlo: {DRAWS} draws, batch (load {load()})", flush=True)
+    load_before = load()
+    print(f"monte carlo: {DRAWS} draws, batch (load {load_before})", flush=True)
     table.forecasts(values[:2], MODEL, options)  # warm-up: numba's cache, imports
-    seconds, forecast = timed(lambda: table.forecasts(values, MODEL, options), repeats)
+    seconds, processor, forecast = timed_with_processor(lambda: table.forecasts(values, MODEL, options), repeats)
+    turns = MODELS[MODEL].run_tables(table.table_batch(values), options).rounds_run
+    halves = np.array_split(values, 2)
+    with ThreadPoolExecutor(2) as pool:
+        two_threads, _, _ = timed_with_processor(
+            lambda: list(pool.map(lambda part: table.forecasts(part, MODEL, options), halves)), repeats)
     print(f"  batch {seconds:.3f} s; kernel on {kernel_draws} draws (load {load()})", flush=True)
     kernel_seconds, reference = kernel_one_by_one(table, values[:kernel_draws], options)
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
     scaled = kernel_seconds * DRAWS / kernel_draws
     return {
-        "draws": DRAWS, "seed": SEED, "repeats": repeats, "load_before": load(),
-        "batch_s": round(seconds, 4),
+        "draws": DRAWS, "seed": SEED, "repeats": repeats, "load_before": load_before,
+        "turns": {"total": int(turns.sum()), "median": float(np.median(turns)),
+                  "at_round_limit": int((turns == options.max_iterations).sum())},
+        "batch_s": round(seconds, 4), "batch_processor_s": round(processor, 4),
+        "two_threads_s": round(two_threads, 4),
         "kernel": {"draws": kernel_draws, "seconds": round(kernel_seconds, 3),
                    "per_draw_ms": round(1000 * kernel_seconds / kernel_draws, 3),
                    "scaled_to_draws_s": round(scaled, 2)},
@@ -158,9 +178,11 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     scenario, options, _, _ = setting()
     table, rows = lever_rows(scenario)
     indices = list(range(len(scenario.issues)))
-    print(f"levers: {len(rows)} tables, batch (load {load()})", flush=True)
+    load_before = load()
+    print(f"levers: {len(rows)} tables, batch (load {load_before})", flush=True)
     sweep_issues(scenario, MODEL, options, LeverSteps(), indices[:1])  # warm-up
-    seconds, _ = timed(lambda: sweep_issues(scenario, MODEL, options, LeverSteps(), indices), repeats)
+    seconds, processor, _ = timed_with_processor(
+        lambda: sweep_issues(scenario, MODEL, options, LeverSteps(), indices), repeats)
     forecast = table.table_forecasts(rows, MODEL, options)
     count = len(rows) if kernel_tables is None else min(kernel_tables, len(rows))
     print(f"  batch {seconds:.3f} s; kernel on {count} tables (load {load()})", flush=True)
@@ -168,8 +190,8 @@ def levers(repeats: int, kernel_tables: int | None) -> dict:
     print(f"  kernel {kernel_seconds:.3f} s", flush=True)
     scaled = kernel_seconds * len(rows) / count
     return {
-        "tables": len(rows), "issues": len(indices), "repeats": repeats, "load_before": load(),
-        "batch_s": round(seconds, 4),
+        "tables": len(rows), "issues": len(indices), "repeats": repeats, "load_before": load_before,
+        "batch_s": round(seconds, 4), "batch_processor_s": round(processor, 4),
         "kernel": {"tables": count, "seconds": round(kernel_seconds, 3), "scaled_to_tables_s": round(scaled, 2)},
         "speedup_over_kernel": round(scaled / seconds, 1),
         "largest_difference_from_kernel": float(np.max(np.abs(forecast[:count] - reference))),
@@ -194,7 +216,8 @@ def first_call() -> dict:
 def before() -> dict:
     """The batch at this commit, each part timed once (run before the compiled path replaced it)."""
     scenario, options, table, values = setting()
-    print(f"before: monte carlo (load {load()})", flush=True)
+    load_before = load()
+    print(f"before: monte carlo (load {load_before})", flush=True)
     table.forecasts(values[:2], MODEL, options)
     monte_carlo_seconds, _ = timed(lambda: table.forecasts(values, MODEL, options), 1)
     print(f"  {monte_carlo_seconds:.3f} s; levers (load {load()})", flush=True)
@@ -202,7 +225,7 @@ def before() -> dict:
     lever_seconds, _ = timed(lambda: sweep_issues(scenario, MODEL, options, LeverSteps(), indices), 1)
     print(f"  {lever_seconds:.3f} s", flush=True)
     return {"commit": commit(), "date": datetime.now(UTC).isoformat(timespec="seconds"), "command": command(),
-            "machine": machine(), "load_before": load(), "monte_carlo_s": round(monte_carlo_seconds, 3),
+            "machine": machine(), "load_before": load_before, "monte_carlo_s": round(monte_carlo_seconds, 3),
             "draws": DRAWS, "levers_s": round(lever_seconds, 3), "lever_tables": int(len(lever_rows(scenario)[1])),
             "repeats": 1}
 

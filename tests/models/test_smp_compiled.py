@@ -15,6 +15,8 @@ and saliences on a coarse grid and equal actors (exact ties), round limits that 
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -278,3 +280,39 @@ def test_draws_run_in_chunks_that_bound_the_room_for_states(monkeypatch):
     batch = random_tables(71, 9, 5, 2, absent=0.0)
     assert_batch_is_the_kernels(batch, SMPOptions(max_iterations=30))
     assert len(sizes) == 5 and max(sizes) <= 2 * 31 * 5 * 2
+
+
+def test_the_compiled_turns_release_the_gil():
+    """While one thread runs the compiled turns, this thread's Python keeps running (``nogil``)."""
+    rng = np.random.default_rng(73)
+    draws, actors, dimensions = 1500, 9, 3
+    position = rng.uniform(0, 100, (draws, actors, dimensions))
+    salience = rng.uniform(0.01, 1, (draws, actors, dimensions))
+    salience /= salience.sum(axis=2, keepdims=True)
+    capability = rng.uniform(1, 10, (draws, actors))
+    low, high = np.zeros(dimensions), np.full(dimensions, 100.0)
+    options = SMPOptions()
+    window = []
+
+    def run() -> None:
+        states = np.empty((draws, options.max_iterations + 1, actors, dimensions))
+        rounds, converged = np.zeros(draws, dtype=np.int64), np.zeros(draws, dtype=bool)
+        arguments = (position, (position - low) / (high - low), salience, capability, low, high, np.zeros((0, 0)),
+                     np.zeros(0), compiled.option_codes(options), options.min_iterations, options.max_iterations,
+                     options.min_delta_ratio, options.min_significant_delta, states, rounds, converged)
+        compiled.run_draws(*[argument[:1] if n in (0, 1, 2, 3, 13, 14, 15) else argument
+                             for n, argument in enumerate(arguments)])  # compiled before timing
+        window.append(time.perf_counter())
+        compiled.run_draws(*arguments)
+        window.append(time.perf_counter())
+
+    worker = threading.Thread(target=run)
+    seen = []
+    worker.start()
+    while worker.is_alive():
+        seen.append(time.perf_counter())
+    worker.join()
+    began, ended = window
+    inside = np.array([moment for moment in seen if began < moment < ended] + [ended])
+    assert ended - began > 0.05
+    assert np.diff(inside, prepend=began).max() < (ended - began) / 2  # held, the GIL would stop this thread

@@ -2,15 +2,19 @@
 
 Why compiled. A Monte Carlo run or a lever sweep puts hundreds to thousands of tables
 through the SMP. Run in lockstep over the draws with numpy, the turns paid Python's
-overhead per turn and per group of queues, and the turn loop ran until the slowest
-draw stopped: 1000 draws of ukraine-2025-03 (13 actors, 6 issues; most draws stop
-after 10-20 turns, a few run all 100) took 5.1 s on the 2-core development machine,
-the kernel run draw by draw about 20 s. Compiled, each draw runs its own turns with
-scalar loops and no temporaries: 0.5 s for the same 1000 draws, from the first call
-of a process that finds numba's cache filled (``benchmarks/smp_batch.py``, its
-results in ``benchmarks/results/smp_batch.json``). The functions release the GIL
-(``nogil``), so callers' threads run draws side by side; numba's own parallel layer is
-not used, as the web server calls this from several threads at once.
+overhead on many small arrays per turn and ran until the slowest draw stopped: 1000
+draws of ukraine-2025-03 (13 actors, 6 issues; half the draws stop within 15 turns, 4%
+run all 100) took 5.1 s on the 2-core development machine, its 396 lever tables 1.9 s,
+and the kernel run draw by draw takes 24 ms a table. Compiled, each draw runs its own
+turns in scalar loops without temporaries: 0.69 s for the 1000 draws and 0.32 s for the
+lever sweep, stability judged included, 34 times the kernel's speed
+(``benchmarks/smp_batch.py``, results in ``benchmarks/results/smp_batch.json``). The
+price: numba compiles this module in about 11 s on its first use and caches the machine
+code beside it; a later process loads it in about 0.5 s, most of which is numba's own
+start-up (its numpy support imports ``scipy.linalg``), which the exchange model's compiled
+rounds share. The functions release the GIL (``nogil``), so that callers' threads run
+draws side by side; numba's parallel layer is not used, as the web server calls this from
+several threads at once.
 
 What is computed: :func:`realpolitik.models.smp.kernel.run_smp` with ``Deterministic``
 transitions and ``InitOnlyInterp`` bargains, every other option by its integer code
