@@ -5,8 +5,8 @@ through the SMP. Run in lockstep over the draws with numpy, the turns paid Pytho
 overhead on many small arrays per turn and ran until the slowest draw stopped: 1000
 draws of ukraine-2025-03 (13 actors, 6 issues; half the draws stop within 15 turns, 4%
 run all 100) took 5.1 s on the 2-core development machine, its 396 lever tables 1.9 s,
-and the kernel run draw by draw takes 24 ms a table. Compiled, each draw runs its own
-turns in scalar loops without temporaries: 0.69 s for the 1000 draws and 0.32 s for the
+and the kernel run draw by draw takes 21 ms a table. Compiled, each draw runs its own
+turns in scalar loops without temporaries: 0.61 s for the 1000 draws and 0.32 s for the
 lever sweep, stability judged included, 34 times the kernel's speed
 (``benchmarks/smp_batch.py``, results in ``benchmarks/results/smp_batch.json``). The
 price: numba compiles this module in about 11 s on its first use and caches the machine
