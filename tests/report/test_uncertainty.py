@@ -49,10 +49,17 @@ def test_interval_and_tornado_are_those_of_the_stored_analyses(stored, run_store
     scenario = load_scenario("ukraine-2025-03")
     simulation = simulate(scenario, "eum", draws=run_analyses.VIEW_DRAWS, seed=run_analyses.VIEW_SEED)
     assert view["analyses"] == {"sensitivity": "done", "levers": "done"}
-    assert view["interval"] == tuple(simulation.issue("ceasefire").interval(80))
+    # The ceasefire has veto players: the band is the settlement's, the number the chart draws.
+    agreement = simulation.issue("ceasefire").agreement_to_dict()
+    assert view["interval"] == tuple(agreement["settlement_intervals"]["80"])
     low, high = view["interval"]
-    assert view["interval_note"].startswith("sensitivity to the inputs, not a forecast interval: " + (
-        "80% of 500" if high > low else "every one of 500 Monte Carlo draws"))
+    assert view["interval_note"].startswith("sensitivity to the inputs of the settlement, not a forecast interval: "
+                                            + ("80% of 500" if high > low else "every one of 500 Monte Carlo draws"))
+    assert view["interval_note"].endswith(f"the reversion point {agreement['reversion']:g} holds")
+    assert view["agreement"]["probability"] == agreement["probability"]
+    assert "without a deal the reversion point 20 holds" in view["agreement_note"]
+    if agreement["probability"] == 0.0:  # no deal in any draw: the calibrated outcome is the reversion point
+        assert view["calibrated"]["median"] == pytest.approx(agreement["reversion"])
     shapes = view["trajectory"]["layout"]["shapes"]
     assert any(shape["type"] == "rect" and (shape["y0"], shape["y1"]) == view["interval"] for shape in shapes)
     analysis = analyse_levers(scenario, "eum").issue("ceasefire")

@@ -67,6 +67,7 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
     figures[f"{key}-quadrant"] = view["quadrant"]
     anchors = " · ".join(f"{escape(point)} {escape(label)}" for point, label in view["anchors"].items())
     interval = escape(view["interval_note"] or "")
+    agreement = f'<p class="note">{escape(view["agreement_note"])}</p>' if view.get("agreement_note") else ""
     status_quo = f" · status quo {view['status_quo']:g}" if view["status_quo"] is not None else ""
     comparison = html_table(["model", "forecast", "nearest anchor"],
                         [[row["model_title"], _number(row["forecast"]), row["forecast_anchor"]]
@@ -82,7 +83,7 @@ def _issue_section(view: dict[str, Any], figures: dict[str, Any]) -> str:
                     for move in view["moves"]], numeric={0, 4})
     return (f'<section class="card"><h2>{escape(view["title"])}</h2><p class="scale">{anchors}{status_quo}</p>'
             f'<p><span class="forecast">{view["forecast"]:.1f}</span> {escape(view["forecast_anchor"])} '
-            f'<span class="note">({escape(view["model_title"])}; {interval})</span></p>{_calibrated(view)}'
+            f'<span class="note">({escape(view["model_title"])}; {interval})</span></p>{agreement}{_calibrated(view)}'
             f'{comparison}{charts}'
             f'<p class="note">The quadrant chart shows the expected utilities of round {view["perspective_round"]} '
             f"as {escape(view['perspective'])} sees them.</p>{tornado_note}"

@@ -19,7 +19,14 @@ from realpolitik.forecast import ForecastRequestError
 from realpolitik.models.eum import EUMOptions
 from realpolitik.report.figures import positions_figure, quadrant_figure, trajectory_figure
 from realpolitik.report.palette import ActorPalette
-from realpolitik.report.uncertainty import Analyses, forecast_interval, levers_tornado, status_of, stored_analyses
+from realpolitik.report.uncertainty import (
+    Analyses,
+    calibrated_outcome,
+    forecast_interval,
+    levers_tornado,
+    status_of,
+    stored_analyses,
+)
 from realpolitik.scenario import Scenario, load_scenario_dict
 from realpolitik.store import StoredRun
 
@@ -91,7 +98,9 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
     :func:`default_perspective`); ``round_number`` the round whose positions it
     starts from (clipped to the rounds run). The interval and the levers come from the
     run's ``analyses`` as stored in ``db`` (read there when not given); ``analyses`` in
-    the view says the status of each one it draws on.
+    the view says the status of each one it draws on. ``calibrated`` is the stored calibrated
+    analysis once done (on an issue with veto players: the settlement mixed with the reversion
+    point by ``agreement["probability"]``), the run's own calibrated settlement until then.
     """
     scenario = run_scenario(stored)
     document = model_document(stored, model)
@@ -115,7 +124,7 @@ def issue_view(stored: StoredRun, issue: str, model: str | None = None, perspect
         "forecast": item["forecast"], "forecast_anchor": item["forecast_anchor"], "stop_reason": item["stop_reason"],
         "rounds": len(item["rounds"]) - 1, "comparison": comparison,
         "interval": interval.get("interval"), "interval_note": interval.get("note"),
-        "calibrated": item.get("calibrated"),
+        **calibrated_outcome(analyses, document["model"], issue, item.get("calibrated")),
         "perspective": viewer, "perspective_round": state["round"], "actors": list(state["positions"]),
         "challenges": challenges,
         "one_shot": len(item["rounds"]) == 1,

@@ -18,7 +18,7 @@ from typing import Any
 from realpolitik.analysis.questions import Question, distribution_from_dict
 from realpolitik.forecast import ForecastRequestError
 from realpolitik.report.issue_view import model_document
-from realpolitik.report.uncertainty import Analyses
+from realpolitik.report.uncertainty import Analyses, share
 from realpolitik.store import StoredRun
 
 
@@ -28,15 +28,6 @@ NEAR_CERTAIN = 0.005
 
 class ThresholdError(ForecastRequestError):
     """A threshold that cannot be asked of the run: an unknown issue, or a value off the issue's scale."""
-
-
-def _share(probability: float) -> str:
-    """A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1."""
-    if 0 < probability < 0.005:
-        return "<1%"
-    if 0.995 < probability < 1:
-        return ">99%"
-    return f"{probability:.0%}"
 
 
 def _pending(entry: dict[str, Any] | None) -> str:
@@ -95,7 +86,7 @@ def threshold_probability(stored: StoredRun, analyses: Analyses, issue: str, at:
                   agreement_probability=agreement["probability"] if agreement else None,
                   notes=list(block.get("notes", [])))
     what = (f"the calibrated distribution of the outcome: the settlement mixed with the reversion point by "
-            f"P(agreement) {_share(agreement['probability'])}" if agreement else "the calibrated distribution of the "
+            f"P(agreement) {share(agreement['probability'])}" if agreement else "the calibrated distribution of the "
             "outcome")
     where = (f"calibration borrowed from {borrowed}: a guide, not a guarantee" if borrowed
              else f"calibrated on {block.get('fitted_on', 'the shipped calibration')}")

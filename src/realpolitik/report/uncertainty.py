@@ -54,17 +54,54 @@ def forecast_interval(analyses: Analyses, model: str, issue: str) -> dict[str, A
         return {"note": _not_ready(entry, "interval")}
     simulation = entry["result"]
     item = next(item for item in simulation["issues"] if item["issue"] == issue)
-    intervals = item["intervals"]
+    # With veto players the band is the settlement's (the number it is drawn around), and P(agreement) is said.
+    agreement = item.get("agreement")
+    intervals = agreement["settlement_intervals"] if agreement else item["intervals"]
+    median = agreement["settlement_median"] if agreement else item["median"]
+    what = " of the settlement" if agreement else ""
     low, high = intervals[SHOWN_INTERVAL]
     if intervals["95"][1] - intervals["95"][0] < 0.05:
-        return {"interval": (low, high),
-                "note": f"sensitivity to the inputs, not a forecast interval: every one of {simulation['draws']} Monte Carlo draws of the inputs (seed "
-                        f"{simulation['seed']}) gives {item['median']:.1f}: the inputs' noise does not move it"}
-    return {"interval": (low, high),
-            "note": f"sensitivity to the inputs, not a forecast interval: {SHOWN_INTERVAL}% of {simulation['draws']} "
-                    f"Monte Carlo draws of the inputs (seed {simulation['seed']}) give {low:.1f}–{high:.1f}; 50%: "
-                    f"{intervals['50'][0]:.1f}–{intervals['50'][1]:.1f}, 95%: "
-                    f"{intervals['95'][0]:.1f}–{intervals['95'][1]:.1f}"}
+        note = (f"sensitivity to the inputs{what}, not a forecast interval: every one of {simulation['draws']} Monte "
+                f"Carlo draws of the inputs (seed {simulation['seed']}) gives {median:.1f}: the inputs' noise does "
+                "not move it")
+    else:
+        note = (f"sensitivity to the inputs{what}, not a forecast interval: {SHOWN_INTERVAL}% of "
+                f"{simulation['draws']} Monte Carlo draws of the inputs (seed {simulation['seed']}) give "
+                f"{low:.1f}–{high:.1f}; 50%: {intervals['50'][0]:.1f}–{intervals['50'][1]:.1f}, 95%: "
+                f"{intervals['95'][0]:.1f}–{intervals['95'][1]:.1f}")
+    if agreement:
+        note += (f"; the veto players accept it in {share(agreement['probability'])} of the draws, and in the others "
+                 f"the reversion point {agreement['reversion']:g} holds")
+    return {"interval": (low, high), "note": note}
+
+
+def share(probability: float) -> str:
+    """A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1."""
+    if 0 < probability < 0.005:
+        return "<1%"
+    if 0.995 < probability < 1:
+        return ">99%"
+    return f"{probability:.0%}"
+
+
+def calibrated_outcome(analyses: Analyses, model: str, issue: str, unmixed: dict[str, Any] | None
+                       ) -> dict[str, Any]:
+    """``{"calibrated": ..., "agreement": ..., "agreement_note": ...}`` of ``issue``: the stored calibrated analysis (the
+    settlement mixed with the reversion point by P(agreement) where there are veto players) once
+    done; until then the run's own calibrated forecast ``unmixed`` with a note saying P(agreement)
+    is still being computed (where the issue has veto players)."""
+    entry = analyses.get(("calibrated", model))
+    if entry is None or entry["status"] != "done":
+        return {"calibrated": unmixed, "agreement": None, "agreement_note": None}
+    stored = next((item for item in entry["result"]["issues"] if item["issue"] == issue), None)
+    if stored is None:
+        return {"calibrated": unmixed, "agreement": None, "agreement_note": None}
+    agreement = stored.get("agreement")
+    note = None if agreement is None else (
+        f"the settlement if every veto player accepts it; P(agreement) {share(agreement['probability'])} over "
+        f"{agreement['draws']} draws of the inputs: without a deal the reversion point {agreement['reversion']:g} "
+        "holds (the calibrated forecast below mixes the two)")
+    return {"calibrated": stored.get("calibrated") or unmixed, "agreement": agreement, "agreement_note": note}
 
 
 def levers_tornado(analyses: Analyses, model: str, issue: str) -> dict[str, Any]:

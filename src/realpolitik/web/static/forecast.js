@@ -92,6 +92,7 @@ async function showIssue() {
     document.getElementById("forecast-model").textContent = issue.model_title + " · " + issue.title;
     document.getElementById("forecast-value").textContent = format(issue.forecast);
     document.getElementById("forecast-anchor").textContent = issue.forecast_anchor;
+    document.getElementById("forecast-agreement").textContent = issue.agreement_note || "";
     document.getElementById("forecast-interval").textContent = issue.interval_note;
     showCalibrated(issue.calibrated, issue.anchors);
     document.getElementById("forecast-scale").textContent =

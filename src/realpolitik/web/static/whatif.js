@@ -92,7 +92,7 @@ function probabilityText(answer) {
 }
 
 // The threshold's words under the table: what the probabilities are read from, and where the calibration was
-// fitted (borrowed: a guide, not a guarantee), as the calibrated forecast says it above.
+// fitted (borrowed: a guide, not a guarantee; or the scenario's own kind), as the calibrated forecast says it above.
 function thresholdNote(answers) {
   const done = answers.find((answer) => answer.probability !== null);
   const pending = answers.some(waiting);
@@ -100,7 +100,8 @@ function thresholdNote(answers) {
   return `P(≥ ${at}): the probability that the outcome lies at or above ${at}` +
     " under each run's calibrated distribution (where an issue has veto players, the settlement mixed with the" +
     " reversion point by P(agreement))" +
-    (done && done.borrowed_from ? `; calibration borrowed from ${done.borrowed_from}: a guide, not a guarantee` : "") +
+    (!done ? "" : done.borrowed_from ? `; calibration borrowed from ${done.borrowed_from}: a guide, not a guarantee`
+      : "; calibrated on the kind of negotiation this scenario declares") +
     (answers.some(nearCertainAgreement) ? "; where P(agreement) is near 0% or 100%, a probability holds for the" +
       " table's numbers as they are (no deal, or a deal, unless a veto player's position changes), not as certainty"
       : "") +
