@@ -30,17 +30,18 @@ from realpolitik.scenario import Issue, Scenario
 
 
 def transfer_note(calibration: CalibrationFile, scenario_kind: str | None = None) -> str:
-    """Where the calibration comes from and, when it is borrowed (fitted on another kind of
-    negotiation than ``scenario_kind``, the scenario's ``kind``), why it may not hold here."""
+    """Whether the calibration is borrowed (fitted on another kind of negotiation than
+    ``scenario_kind``, the scenario's ``kind``) and so may not hold here. What it was fitted on
+    is said beside it (``fitted_on``), not repeated here."""
     kind = calibration.fitted_on.get("kind")
     if not kind:
-        return (f"calibration fitted on {calibration.summary}; its intervals hold as promised on those cases, out "
-                "of sample, and are a guide, not a guarantee, for negotiations unlike them")
+        return ("its intervals hold as promised on the cases the calibration was fitted on, out of sample, and are "
+                "a guide, not a guarantee, for negotiations unlike them")
     if calibration.borrowed_for(scenario_kind) is None:
-        return (f"calibration fitted on {kind}, the kind of negotiation this scenario declares ({calibration.summary}); "
-                "its intervals held as promised there, out of sample")
-    return (f"calibration borrowed from {kind} ({calibration.summary}); its intervals hold as promised there, "
-            f"out of sample, and are a guide, not a guarantee, for a negotiation that is not {kind}")
+        return (f"calibration fitted on {kind}, the kind of negotiation this scenario declares: its intervals held "
+                "as promised there, out of sample")
+    return (f"calibration borrowed from {kind}: its intervals hold as promised there, out of sample, and are a "
+            f"guide, not a guarantee, for a negotiation that is not {kind}")
 
 
 def anchor_probabilities(distribution: MixedDistribution, issue: Issue) -> dict[str, float]:
