@@ -1,10 +1,12 @@
 """Deal or no deal on hand-derived cases (Tsebelis's rule |y - x_v| <= |q - x_v|)."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from realpolitik.analysis.agreement import accepts, agreement, outcome
+from realpolitik.analysis.outlook import share
 
 
 def test_veto_player_accepts_what_is_no_farther_than_the_reversion_point():
@@ -87,3 +89,11 @@ def test_outlook_says_how_far_a_refusing_veto_player_must_move():
     assert "the veto players accept only 20" in text
     assert "Russia from 20 to at least 48" in text
     assert "Russia (100%)" in text and "Ukraine (" not in text
+
+
+@pytest.mark.parametrize(("probability", "text"), [
+    (0.0, "0%"), (1.0, "100%"), (0.002, "<1%"), (0.005, "<1%"),  # 1 draw in 200 is no 0%
+    (0.995, ">99%"), (0.999, ">99%"), (0.37, "37%"), (0.006, "1%"),
+])
+def test_a_probability_is_never_rounded_to_certainty(probability, text):
+    assert share(probability) == text

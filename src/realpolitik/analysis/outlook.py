@@ -119,7 +119,7 @@ def issue_outlook(issue_document: dict[str, Any], by_model: dict[str, dict[str, 
                 if agreement.get("agreed_settlement_median") is not None else
                 f"the model's settlement, {_value(issue_document, issue_document['forecast'])}, is refused in every draw")
         sentences.append(
-            f"Most likely: {_value(issue_document, most_likely)}. P(agreement) = {probability:.0%} over "
+            f"Most likely: {_value(issue_document, most_likely)}. P(agreement) = {share(probability)} over "
             f"{agreement['draws']} draws of the inputs (95% range {low:.0%}–{high:.0%}): {deal}; without a deal, "
             f"the reversion point {_value(issue_document, agreement['reversion'])} holds.")
         if blockers:
@@ -187,6 +187,16 @@ def _consent_sentence(issue_document: dict[str, Any], veto_players: list[str], r
         return f"Who could change it: {accepted}."
     return (f"Who could change it: {accepted}; a deal at {settlement:.0f} needs " + " and ".join(needed)
             + " (halfway between the reversion point and the settlement).")
+
+
+def share(probability: float) -> str:
+    """A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1."""
+    text = f"{probability:.0%}"
+    if probability > 0 and text == "0%":
+        return "<1%"
+    if probability < 1 and text == "100%":
+        return ">99%"
+    return text
 
 
 def wilson_interval(share: float, draws: int, z: float = 1.96) -> tuple[float, float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from realpolitik.analysis.outlook import share
 from realpolitik.report.figures import tornado_figure
 from realpolitik.store import StoredRun
 from realpolitik.store.analyses import run_analyses
@@ -73,15 +74,6 @@ def forecast_interval(analyses: Analyses, model: str, issue: str) -> dict[str, A
         note += (f"; the veto players accept it in {share(agreement['probability'])} of the draws, and in the others "
                  f"the reversion point {agreement['reversion']:g} holds")
     return {"interval": (low, high), "note": note}
-
-
-def share(probability: float) -> str:
-    """A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1."""
-    if 0 < probability < 0.005:
-        return "<1%"
-    if 0.995 < probability < 1:
-        return ">99%"
-    return f"{probability:.0%}"
 
 
 def calibrated_outcome(analyses: Analyses, model: str, issue: str, unmixed: dict[str, Any] | None

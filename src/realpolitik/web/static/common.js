@@ -135,3 +135,12 @@ async function showVersion() {
     return meta;
   } catch (error) { return null; }
 }
+
+// A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1.
+function chance(probability) {
+  if (probability === null || probability === undefined) return "–";
+  const rounded = Math.round(100 * probability);
+  if (probability > 0 && rounded === 0) return "<1%";
+  if (probability < 1 && rounded === 100) return ">99%";
+  return `${rounded}%`;
+}

@@ -6,10 +6,6 @@
 const FRAGILITY_WORDS = {steady: "steady", sensitive: "sensitive to the inputs", fragile: "fragile",
   unknown: "fragility pending"};
 
-function percent(value) {
-  return value === null || value === undefined ? "–" : `${Math.round(100 * value)}%`;
-}
-
 function fragilityBadge(fragility) {
   return el("span", {class: `badge fragility ${fragility.level}`, title: fragility.reasons.join("; "),
     text: FRAGILITY_WORDS[fragility.level]});
@@ -55,7 +51,7 @@ function renderOverview(overview, onIssue) {
       onclick: (event) => { event.preventDefault(); onIssue(issue.issue); }})),
     el("td", {class: issue.answer.pending ? "muted" : "", text: issue.answer.most_likely_label +
       (issue.answer.pending ? " (point forecast)" : "")}),
-    el("td", {class: "number", text: percent(issue.answer.agreement_probability)}),
+    el("td", {class: "number", text: chance(issue.answer.agreement_probability)}),
     models.map((name) => modelCell(issue.cells[name])),
     el("td", {text: agreementText(issue)}),
     el("td", {}, fragilityBadge(issue.fragility)))));
@@ -64,7 +60,7 @@ function renderOverview(overview, onIssue) {
       el("h3", {}, issue.title, " ", fragilityBadge(issue.fragility)),
       el("p", {class: "most-likely"}, el("strong", {text: issue.answer.most_likely_label}),
         issue.answer.agreement_probability === null ? null :
-          el("span", {text: ` · P(agreement) ${percent(issue.answer.agreement_probability)}`})),
+          el("span", {text: ` · P(agreement) ${chance(issue.answer.agreement_probability)}`})),
       el("ul", {class: "sentences"}, issue.answer.sentences.map((sentence) => el("li", {text: sentence})),
         issue.fragility.reasons.length ? el("li", {text: "How fragile: " + issue.fragility.reasons.join("; ") + "."})
           : null),

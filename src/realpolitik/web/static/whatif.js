@@ -69,14 +69,6 @@ function renderComparison(baseline, shocked) {
   table.hidden = false;
 }
 
-// A probability as a percentage that never rounds a possibility away: "<1%" and ">99%" short of 0 and 1.
-function chance(probability) {
-  if (probability === null || probability === undefined) return "–";
-  if (probability > 0 && probability < 0.005) return "<1%";
-  if (probability < 1 && probability > 0.995) return ">99%";
-  return `${Math.round(100 * probability)}%`;
-}
-
 function nearCertainAgreement(answer) {
   const agreement = answer.agreement_probability;
   return agreement !== null && (agreement < 0.005 || agreement > 0.995);
