@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -66,25 +67,39 @@ def _plain_number_problem(value: str) -> str | None:
 
 
 def check_yaml_structure(text: str, where: str) -> None:
-    """Refuse aliases, deep nesting and numbers not in ASCII notation; syntax errors are left to the reader."""
-    depth = 0
+    """Refuse aliases, deep nesting and numbers not in ASCII notation; syntax errors are left to the reader.
+
+    The events come from libyaml's parser where PyYAML has it; libyaml scans ahead and may stop
+    at its own nesting limit before the events reach this one's, so a file it refuses is checked
+    again, event by event, with PyYAML's own parser (only such files pay for it)."""
     try:
-        for event in yaml.parse(text, Loader=FAST_SAFE_LOADER):
-            if isinstance(event, yaml.AliasEvent):
-                _refuse("uses a YAML alias (*name); write the values out instead", where, event.start_mark)
-            elif isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    _refuse(f"is nested more than {MAX_DEPTH} levels deep (a scenario needs six)", where,
-                            event.start_mark)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.ScalarEvent) and is_plain(event.style) and event.tag is None:
-                problem = _plain_number_problem(event.value)
-                if problem is not None:
-                    _refuse(problem, where, event.start_mark)
+        _check_events(yaml.parse(text, Loader=FAST_SAFE_LOADER), where)
     except yaml.YAMLError:
-        return  # the reader reports it, with its line
+        if FAST_SAFE_LOADER is yaml.SafeLoader:
+            return  # the reader reports it, with its line
+        try:
+            _check_events(yaml.parse(text, Loader=yaml.SafeLoader), where)
+        except yaml.YAMLError:
+            return  # the reader reports it, with its line
+
+
+def _check_events(events: Iterator[yaml.Event], where: str) -> None:
+    """Refuse the first alias, nesting deeper than :data:`MAX_DEPTH` or number not in ASCII notation."""
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            _refuse("uses a YAML alias (*name); write the values out instead", where, event.start_mark)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                _refuse(f"is nested more than {MAX_DEPTH} levels deep (a scenario needs six)", where,
+                        event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent) and is_plain(event.style) and event.tag is None:
+            problem = _plain_number_problem(event.value)
+            if problem is not None:
+                _refuse(problem, where, event.start_mark)
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
