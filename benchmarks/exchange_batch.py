@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
+from batch_provenance import commit, load, machine  # beside this script
 from realpolitik.analysis.levers import LeverSteps, _stepped_tables, sweep_issues
 from realpolitik.analysis.montecarlo import ValueTable
 from realpolitik.forecast import resolve_options
@@ -60,7 +60,6 @@ SCENARIO = "ukraine-2025-03"
 DRAWS = 1000
 SEED = 0
 RESULTS = Path(__file__).resolve().parent / "results" / "exchange_batch.json"
-ROOT = Path(__file__).resolve().parents[1]
 
 FIRST_CALL = """
 import time
@@ -81,29 +80,6 @@ first = time.perf_counter()
 table.forecasts(values, "exchange", options)
 print(imported - began, first - ready, time.perf_counter() - first)
 """
-
-
-def machine() -> dict:
-    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-            "numba": _numba_version()}
-
-
-def _numba_version() -> str | None:
-    try:
-        import numba
-    except ImportError:
-        return None
-    return numba.__version__
-
-
-def load() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
 
 
 def timed(work, repeats: int) -> tuple[float, float, object]:

@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
+from batch_provenance import commit, load, machine  # beside this script
 from realpolitik.analysis.levers import LeverSteps, _stepped_tables, sweep_issues
 from realpolitik.analysis.montecarlo import ValueTable
 from realpolitik.forecast import MODELS, resolve_options
@@ -62,7 +62,6 @@ MODEL = "smp"
 DRAWS = 1000
 SEED = 0
 RESULTS = Path(__file__).resolve().parent / "results" / "smp_batch.json"
-ROOT = Path(__file__).resolve().parents[1]
 
 FIRST_CALL = """
 import time
@@ -79,26 +78,6 @@ table.forecasts(table.value[None], "smp", resolve_options("smp", None))
 done = time.perf_counter()
 print(imported - began, done - imported)
 """
-
-
-def machine() -> dict:
-    try:
-        import numba
-        numba_version = numba.__version__
-    except ImportError:
-        numba_version = None
-    return {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-            "cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-            "numba": numba_version}
-
-
-def load() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
 
 
 def command() -> str:
