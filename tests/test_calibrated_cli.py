@@ -101,8 +101,9 @@ def test_a_calibration_fitted_on_ones_own_cases_drives_the_forecast(cli, tmp_pat
 @pytest.mark.parametrize("content, message", [
     (None, "no such calibration file"),
     ("{not json", "not a calibration file"),
-    ('{"format": "something else"}', "field 'format' is not 'realpolitik-calibration/1'"),
-    ('{"format": "realpolitik-calibration/1", "models": {"compromise": {"features": []}}}',
+    ('{"format": "something else"}', "field 'format' is not 'realpolitik-calibration/2'"),
+    ('{"format": "realpolitik-calibration/1", "models": {}}', "written by an earlier version"),
+    ('{"format": "realpolitik-calibration/2", "models": {"compromise": {"features": []}}}',
      "field 'models' is malformed"),
 ])
 def test_a_bad_calibration_file_is_refused(cli, tmp_path, content, message):
@@ -196,3 +197,16 @@ def test_a_kind_with_an_invisible_character_is_refused(cli, tmp_path):
     result = cli("validate", str(path))
     assert result.exit_code == 2
     assert "field 'kind'" in result.output
+
+
+def test_a_calibration_file_with_malformed_conformity_scores_is_refused(cli, tmp_path):
+    from realpolitik.analysis.calibration_file import packaged_path
+
+    document = json.loads(packaged_path().read_text(encoding="utf-8"))
+    document["models"]["compromise"]["conformity_scores"] = [0.2, 1.5]
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps(document))
+    result = cli("forecast", "ukraine-2025-03", "--model", "compromise", "--calibration", str(path))
+    assert result.exit_code == 2
+    assert "field 'models' is malformed" in result.stderr and "conformity_scores" in result.stderr
+    assert "Traceback" not in result.output

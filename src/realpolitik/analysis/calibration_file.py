@@ -4,7 +4,8 @@ The package ships one (``realpolitik/calibrations/deu3.json``, fitted on DEU III
 ``realpolitik calibrate deu3 --data PATH -o FILE`` writes another, and forecasts read
 it with ``--calibration FILE``. Layout: ``{format, fitted_on: {data, description,
 kind, issues, dossiers, decided, date, code_version, weights, validation}, models:
-{model: {features, coefficients, continuous_share, bandwidth, levels, out_of_sample}}}``
+{model: {features, coefficients, continuous_share, bandwidth, levels, conformity_scores,
+out_of_sample}}}``
 (see ``docs/json-output.md``).
 """
 
@@ -20,7 +21,9 @@ from realpolitik.analysis.calibrated import Calibration
 from realpolitik.analysis.conformal import LEVELS
 from realpolitik.forecast import ForecastRequestError
 
-FORMAT = "realpolitik-calibration/1"
+FORMAT = "realpolitik-calibration/2"
+#: Earlier formats, refused with a pointer to 'realpolitik calibrate'.
+OLDER_FORMATS = ("realpolitik-calibration/1",)
 #: The model whose calibration serves models without their own.
 FALLBACK_MODEL = "compromise"
 
@@ -82,6 +85,10 @@ def read_calibration(path: str | Path | None = None) -> CalibrationFile:
         raise CalibrationFileError(f"{file}: no such calibration file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CalibrationFileError(f"{file}: not a calibration file ({error})") from None
+    if isinstance(document, dict) and document.get("format") in OLDER_FORMATS:
+        raise CalibrationFileError(f"{file}: written by an earlier version (format '{document['format']}', without "
+                                   f"the conformity scores that intervals mixed with a reversion point need); write "
+                                   "it again with 'realpolitik calibrate'")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CalibrationFileError(f"{file}: not a calibration file (field 'format' is not '{FORMAT}'; write one "
                                    "with 'realpolitik calibrate')")

@@ -21,6 +21,7 @@ import numpy as np
 
 from realpolitik import __version__
 from realpolitik.analysis.calibrated import OutOfSample, fit_calibration, leave_one_group_out
+from realpolitik.analysis.calibration_file import FORMAT
 from realpolitik.analysis.conformal import LEVELS
 from realpolitik.analysis.predictive import Candidates, issue_candidates
 from realpolitik.analysis.scores import coverage, crps, mean_width
@@ -144,7 +145,7 @@ def calibrate_deu3(dataset: Deu3Dataset, models: tuple[str, ...] = CALIBRATED_MO
     years = decision_years(dataset.path)
     release = Path(dataset.path).name == "deu3.tsv"
     return {
-        "format": "realpolitik-calibration/1",
+        "format": FORMAT,
         "fitted_on": {
             "data": Path(dataset.path).name,
             "description": "DEU III: EU legislative issues (Arregui & Perarnaud 2021, doi:10.34810/data53)"

@@ -18,12 +18,14 @@ from __future__ import annotations
 from realpolitik.analysis.calibrated import (
     Calibration,
     CalibratedForecast,
+    agreement_intervals,
     calibrated_forecast,
     describe,
     settlement_or_reversion,
 )
 from realpolitik.analysis.calibration_file import CalibrationFile
 from realpolitik.analysis.distribution import MixedDistribution
+from realpolitik.analysis.outlook import share
 from realpolitik.analysis.predictive import issue_candidates
 from realpolitik.forecast import Forecast
 from realpolitik.scenario import Issue, Scenario
@@ -76,12 +78,15 @@ def with_agreement(calibrated: CalibratedForecast, calibration: Calibration, pro
                    reversion: float) -> CalibratedForecast:
     """The calibrated forecast of what happens when the settlement needs agreement: the settlement's
     calibrated distribution with weight P(agreement), the reversion point with the rest
-    (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`). The interval levels stay those
-    conformalised for settlements."""
+    (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`), with intervals that hold their
+    level if P(agreement) is right (:func:`realpolitik.analysis.calibrated.agreement_intervals`)."""
     mixed = settlement_or_reversion(calibrated.distribution, probability_of_agreement, reversion)
-    note = (f"P(agreement) {probability_of_agreement:.0%}: the settlement's distribution mixed with the reversion "
-            f"point {reversion:g} (weight {1 - probability_of_agreement:.0%})")
-    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note])
+    note = (f"P(agreement) {share(probability_of_agreement)}: the settlement's distribution mixed with the reversion "
+            f"point {reversion:g} (weight {share(1 - probability_of_agreement)}); each interval is the reversion "
+            "point alone, the settlement's interval at a higher level, or the settlement's with the reversion point "
+            "added, whichever is narrowest of those that hold its level if P(agreement) is right")
+    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note],
+                      agreement_intervals(calibration, calibrated.distribution, probability_of_agreement, reversion))
     actors = {candidate["value"]: candidate for candidate in calibrated.candidates}
     for candidate in result.candidates:
         known = actors.get(candidate["value"])
