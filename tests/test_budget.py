@@ -84,6 +84,44 @@ def test_the_web_stops_a_run_at_its_time_limit(tmp_path, monkeypatch):
     assert client.get("/api/runs").json() == []  # nothing half-stored
 
 
+def test_a_timeline_is_costed_as_a_forecast_at_every_date(cli):
+    from realpolitik.analysis.timeline import scenario_timeline
+    from realpolitik.forecast import resolve_options
+    from realpolitik.io import load_scenario
+
+    scenario = load_scenario("ukraine-2025-03")  # 10 event dates: 11 points
+    one = estimate("eum", 13, 6, resolve_options("eum"), draws=50)
+    # A budget that one date's 50 draws fit in, and eleven dates' do not: refused before any work.
+    with budget.budget_in_force(Budget(max_seconds=3 * one.seconds)):
+        with pytest.raises(BudgetExceeded,
+                           match=r"the timeline \(11 dates\) \(eum on 13 actors x 6 issues x 550 forecasts\)"):
+            scenario_timeline(scenario, "eum", resolve_options("eum"), draws=50)
+    refused = cli("timeline", "ukraine-2025-03", "--model", "compromise", "--draws", "100", "--max-memory", "1MiB")
+    assert refused.exit_code == 2 and "the timeline (11 dates)" in refused.stderr
+    assert "more than the budget of 1 MiB of memory" in refused.stderr
+    assert "timeline" not in cli("runs", "list").stdout  # nothing stored
+
+
+def test_the_web_bounds_a_timeline_like_a_run(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from realpolitik.web.app import create_app
+
+    small = TestClient(create_app(str(tmp_path / "small.sqlite"), budget=Budget(max_memory_bytes=2**20)))
+    refused = small.post("/api/timelines", json={"scenario_name": "ukraine-2025-03", "model": "compromise"})
+    assert refused.status_code == 422
+    assert "the timeline (11 dates) (compromise on 13 actors x 6 issues x 11 forecasts)" in refused.json()["detail"]
+    # An estimate far too low lets the timeline start; its time limit must then stop it.
+    monkeypatch.setattr(budget, "SECONDS_PER_OPERATION", 1e-15)
+    client = TestClient(create_app(str(tmp_path / "runs.sqlite"), budget=Budget(max_seconds=0.5)))
+    started = time.monotonic()
+    response = client.post("/api/timelines", json={"scenario_name": "ukraine-2025-03", "model": "eum", "draws": 200})
+    assert response.status_code == 408
+    assert "ran past its time limit of 0.5 seconds" in response.json()["detail"]
+    assert time.monotonic() - started < 10
+    assert client.get("/api/timelines").json() == []  # nothing half-stored
+
+
 def test_a_run_stops_when_its_client_disconnects():
     from realpolitik.comparison import run_models
     from realpolitik.scenario import load_scenario_dict

@@ -174,14 +174,16 @@ def set_budget(budget: Budget) -> None:
     _budget.set(budget)
 
 
-def check(model: str, actors: int, issues: int, options: Any = None, draws: int = 1, what: str = "the run") -> Cost:
-    """The run's cost; :class:`BudgetExceeded`, with the estimate, when it exceeds the budget in force."""
+def check(model: str, actors: int, issues: int, options: Any = None, draws: int = 1, what: str = "the run",
+          unit: str = "draws") -> Cost:
+    """The run's cost; :class:`BudgetExceeded`, with the estimate, when it exceeds the budget in force
+    (``draws`` forecasts, named ``unit`` in the message)."""
     cost = estimate(model, actors, issues, options, draws)
     budget = _budget.get()
     over_memory = cost.memory_bytes > budget.max_memory_bytes
     over_time = budget.max_seconds is not None and cost.seconds > budget.max_seconds
     if over_memory or over_time:
-        size = f"{actors} actors x {issues} issues" + (f" x {draws} draws" if draws > 1 else "")
+        size = f"{actors} actors x {issues} issues" + (f" x {draws} {unit}" if draws > 1 else "")
         hint = "raise --max-memory, or " if over_memory else ""
         raise BudgetExceeded(f"{what} ({model} on {size}) would take {cost.describe()}, more than the budget of "
                              f"{budget.describe()}; {hint}use fewer actors, issues or draws, or a lighter model")

@@ -7,6 +7,10 @@ the model's point forecast and, with ``draws > 0``, a Monte Carlo run
 (:func:`realpolitik.analysis.montecarlo.simulate`, the same seed at every point) gives
 its median, central 80% interval and, on issues with veto players, P(agreement): the
 share of draws whose settlement every veto player accepts.
+
+A timeline costs a forecast (or ``draws`` of them) at every point; the whole is checked
+against the budget in force before any work (:func:`realpolitik.budget.check`), and each
+model round is a point where a cancelled timeline stops.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from realpolitik import budget
 from realpolitik.analysis.events import dated_events, event_dates, scenario_as_of
 from realpolitik.analysis.montecarlo import ValueTable, simulate
 from realpolitik.scenario import Scenario, Uncertainty
@@ -94,6 +99,8 @@ def scenario_timeline(scenario: Scenario, model: str, options: BaseModel, *, dra
     for item in dated_events(scenario):
         by_date.setdefault(item.date, []).append(
             {"title": item.event.title, "source": item.event.source, "shocks": list(item.event.shocks)})
+    budget.check(model, len(scenario.actors), len(scenario.issues), options, (len(dates) + 1) * max(draws, 1),
+                 what=f"the timeline ({len(dates) + 1} dates)", unit="forecasts")
     start = dates[0] - dt.timedelta(days=1)
     points = []
     for when in [start, *dates]:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from realpolitik.cli import UsageError, app, console, emit_json, guarded
+from realpolitik.cli.model_options import MaxMemoryOption, apply_max_memory
 from realpolitik.cli.store_commands import DbOption, NoStoreOption, store_run
 from realpolitik.choices import MODEL_NAMES
 from realpolitik.terminal import escape
@@ -54,6 +55,7 @@ def timeline(
     format: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     db: DbOption = None,
     no_store: NoStoreOption = False,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Forecast SCENARIO at every event date: how each issue's forecast and P(agreement) moved.
 
@@ -65,6 +67,7 @@ def timeline(
     from realpolitik.forecast import resolve_options
     from realpolitik.io import load_scenario
 
+    apply_max_memory(max_memory)
     loaded = load_scenario(scenario)
     options = resolve_options(model)
     try:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from realpolitik.forecast import MODELS, resolve_options
 from realpolitik.store import QuestionNotFound, get_question, list_questions, list_runs, record_run
+from realpolitik.web.bounded import check_web_size, run_bounded
 from realpolitik.web.errors import error_responses
 from realpolitik.web.library import find_scenario
 from realpolitik.web.pages import STATIC
@@ -86,9 +87,16 @@ def timelines(request: Request, scenario: Annotated[str | None, Query(max_length
     return [_timeline_entry(run) for run in runs]
 
 
-@router.post("/api/timelines", tags=["timelines"], status_code=201, responses=error_responses(404, 503))
-def create_timeline(body: TimelineRequest, request: Request) -> dict[str, Any]:
-    """Forecast a library scenario at every event date; the timeline is stored as a run and returned."""
+@router.post("/api/timelines", tags=["timelines"], status_code=201, responses=error_responses(404, 408, 503))
+async def create_timeline(body: TimelineRequest, request: Request) -> dict[str, Any]:
+    """Forecast a library scenario at every event date; the timeline is stored as a run and returned.
+
+    A timeline whose estimated cost exceeds the server's budget is refused up front (422, with the
+    estimate); one is stopped when its client disconnects or its time limit passes (408)."""
+    return await run_bounded(request, lambda: _create_timeline(body, request))
+
+
+def _create_timeline(body: TimelineRequest, request: Request) -> dict[str, Any]:
     from realpolitik.analysis.timeline import TimelineRequestError, scenario_timeline
     from realpolitik.store import get_run
 
@@ -96,6 +104,7 @@ def create_timeline(body: TimelineRequest, request: Request) -> dict[str, Any]:
     if body.model not in MODELS:
         raise HTTPException(422, f"unknown model '{body.model}' (models: {', '.join(MODELS)})")
     scenario = find_scenario(body.scenario_name, db).scenario
+    check_web_size(scenario)
     options = resolve_options(body.model)
     try:
         with request.app.state.model_slots:

@@ -6,16 +6,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from realpolitik.budget import WEB_BUDGET, Cancellation, budget_in_force, run_until_done
 from realpolitik.comparison import ALL_MODELS, forecasts_document, run_models
-from realpolitik.forecast import ForecastRequestError
 from realpolitik.report.html import html_report
 from realpolitik.report.issue_view import issue_view
 from realpolitik.scenario import load_scenario_dict
 from realpolitik.store import diff_runs, export_run, get_run, list_runs, record_run
+from realpolitik.web.bounded import check_web_size, run_bounded
 from realpolitik.web.errors import error_responses
 from realpolitik.web.library import find_scenario
-from realpolitik.web.schemas import MAX_WEB_ACTORS, RunOut, RunRequest, RunSummary
+from realpolitik.web.schemas import RunOut, RunRequest, RunSummary
 
 router = APIRouter(prefix="/api", tags=["runs"])
 
@@ -41,22 +40,14 @@ async def create_run(body: RunRequest, request: Request) -> dict[str, Any]:
 
     A run whose estimated cost exceeds the server's budget is refused up front (422, with the
     estimate); a run is stopped when its client disconnects or its time limit passes (408)."""
-    budget = getattr(request.app.state, "budget", WEB_BUDGET)
-
-    def work() -> dict[str, Any]:
-        with budget_in_force(budget):
-            return _create_run(body, request)
-
-    return await run_until_done(work, Cancellation(budget.max_seconds), request.is_disconnected)
+    return await run_bounded(request, lambda: _create_run(body, request))
 
 
 def _create_run(body: RunRequest, request: Request) -> dict[str, Any]:
     db = request.app.state.db
     scenario = (find_scenario(body.scenario_name, db).scenario if body.scenario_name is not None
                 else load_scenario_dict(body.scenario, json_types=True))
-    if len(scenario.actors) > MAX_WEB_ACTORS:
-        raise ForecastRequestError(f"{len(scenario.actors)} actors is more than the {MAX_WEB_ACTORS} the web app "
-                                   "runs; use the command line")
+    check_web_size(scenario)
     with request.app.state.model_slots:
         forecasts = run_models(scenario, body.model, body.preset, body.rounds)
     document = forecasts_document(forecasts, compared=body.model == ALL_MODELS)
