@@ -147,7 +147,8 @@ def mix_with_reversion(issue_forecast: Any, model: str, probability: float, cali
     from realpolitik.analysis.scenario_calibration import anchor_probabilities, with_agreement
 
     fitted = read_calibration(calibration).for_model(model)[1]
-    mixed = with_agreement(issue_forecast.calibrated, fitted, probability, issue_forecast.issue.reversion_point)
+    mixed = with_agreement(issue_forecast.calibrated, fitted, probability, issue_forecast.issue.reversion_point,
+                           issue_forecast.issue.name)
     mixed.anchor_probabilities = anchor_probabilities(mixed.distribution, issue_forecast.issue)
     issue_forecast.calibrated = mixed
 

@@ -31,6 +31,12 @@ from realpolitik.forecast import Forecast
 from realpolitik.scenario import Issue, Scenario
 
 
+#: How the intervals of a settlement mixed with its reversion point are drawn (said once for all issues).
+AGREEMENT_INTERVALS_NOTE = ("where P(agreement) is known, each interval is the reversion point alone, the settlement's "
+                            "interval at a higher level, or the settlement's with the reversion point added, whichever "
+                            "is narrowest of those that hold the interval's level if P(agreement) is right")
+
+
 def transfer_note(calibration: CalibrationFile, scenario_kind: str | None = None) -> str:
     """Whether the calibration is borrowed (fitted on another kind of negotiation than
     ``scenario_kind``, the scenario's ``kind``) and so may not hold here. What it was fitted on
@@ -75,17 +81,15 @@ def calibrate_forecast(scenario: Scenario, forecast: Forecast, calibration: Cali
 
 
 def with_agreement(calibrated: CalibratedForecast, calibration: Calibration, probability_of_agreement: float,
-                   reversion: float) -> CalibratedForecast:
+                   reversion: float, issue: str) -> CalibratedForecast:
     """The calibrated forecast of what happens when the settlement needs agreement: the settlement's
     calibrated distribution with weight P(agreement), the reversion point with the rest
     (:func:`realpolitik.analysis.calibrated.settlement_or_reversion`), with intervals that hold their
     level if P(agreement) is right (:func:`realpolitik.analysis.calibrated.agreement_intervals`)."""
     mixed = settlement_or_reversion(calibrated.distribution, probability_of_agreement, reversion)
-    note = (f"P(agreement) {share(probability_of_agreement)}: the settlement's distribution mixed with the reversion "
-            f"point {reversion:g} (weight {share(1 - probability_of_agreement)}); each interval is the reversion "
-            "point alone, the settlement's interval at a higher level, or the settlement's with the reversion point "
-            "added, whichever is narrowest of those that hold its level if P(agreement) is right")
-    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note],
+    note = (f"{issue}: P(agreement) {share(probability_of_agreement)}, so the settlement's distribution is mixed with "
+            f"the reversion point {reversion:g} (weight {share(1 - probability_of_agreement)})")
+    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note, AGREEMENT_INTERVALS_NOTE],
                       agreement_intervals(calibration, calibrated.distribution, probability_of_agreement, reversion))
     actors = {candidate["value"]: candidate for candidate in calibrated.candidates}
     for candidate in result.candidates:
