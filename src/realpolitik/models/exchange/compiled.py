@@ -41,9 +41,9 @@ exchange (the kernel's queue still holds them, and a tie between them costs a co
 40 exchanges a round, 10 rounds) the kernel takes about 120 ms a table, and the numpy batch
 that ran the draws in lockstep 9.1 s for 1000 Monte Carlo draws and 5.2 s for the 396 tables
 of the lever sweep: every step of a round paid numpy's overhead on small arrays. Compiled,
-the same take 0.6 s and 0.37 s (a 2-core x86-64 server shared with other work, one thread;
-``benchmarks/exchange_batch.py``, ``benchmarks/results/exchange_batch.json``). A process pays
-numba's start once, about 0.5 s with its cache filled (and about 17 s to compile into an empty
+the same take 0.65 s and 0.36 s (a 2-core x86-64 server shared with other work, one thread;
+``benchmarks/compiled_batch.py --model exchange``, ``benchmarks/results/exchange_batch.json``). A process pays
+numba's start once, about 0.4 s with its cache filled (and about 17 s to compile into an empty
 one). The functions release the GIL (``nogil``), so callers' threads run batches side by side;
 they use no parallel layer of numba's own, which is not safe to enter from several threads at
 once.

@@ -6,11 +6,11 @@ overhead on many small arrays per turn and ran until the slowest draw stopped: 1
 draws of ukraine-2025-03 (13 actors, 6 issues; half the draws stop within 15 turns, 4%
 run all 100) took 5.1 s on the 2-core development machine, its 396 lever tables 1.9 s,
 and the kernel run draw by draw takes 21 ms a table. Compiled, each draw runs its own
-turns in scalar loops without temporaries: 0.61 s for the 1000 draws and 0.32 s for the
-lever sweep, stability judged included, 34 times the kernel's speed
-(``benchmarks/smp_batch.py``, results in ``benchmarks/results/smp_batch.json``). The
+turns in scalar loops without temporaries: 0.65 s for the 1000 draws and 0.31 s for the
+lever sweep, stability judged included, about 30 times the kernel's speed
+(``benchmarks/compiled_batch.py --model smp``, results in ``benchmarks/results/smp_batch.json``). The
 price: numba compiles this module in about 11 s on its first use and caches the machine
-code beside it; a later process loads it in about 0.5 s, most of which is numba's own
+code beside it; a later process loads it in about 0.4 s, most of which is numba's own
 start-up (its numpy support imports ``scipy.linalg``), which the exchange model's compiled
 rounds share. The functions release the GIL (``nogil``), so that callers' threads run
 draws side by side; numba's parallel layer is not used, as the web server calls this from
