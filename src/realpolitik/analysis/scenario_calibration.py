@@ -89,8 +89,9 @@ def with_agreement(calibrated: CalibratedForecast, calibration: Calibration, pro
     mixed = settlement_or_reversion(calibrated.distribution, probability_of_agreement, reversion)
     note = (f"{issue}: P(agreement) {share(probability_of_agreement)}, so the settlement's distribution is mixed with "
             f"the reversion point {reversion:g} (weight {share(1 - probability_of_agreement)})")
-    result = describe(mixed, calibration, None, calibrated.fitted_on, [*calibrated.notes, note, AGREEMENT_INTERVALS_NOTE],
-                      agreement_intervals(calibration, calibrated.distribution, probability_of_agreement, reversion))
+    intervals = agreement_intervals(calibration, calibrated.distribution, probability_of_agreement, reversion)
+    result = describe(mixed, calibration, None, calibrated.fitted_on,
+                      [*calibrated.notes, note, AGREEMENT_INTERVALS_NOTE], intervals)
     actors = {candidate["value"]: candidate for candidate in calibrated.candidates}
     for candidate in result.candidates:
         known = actors.get(candidate["value"])
