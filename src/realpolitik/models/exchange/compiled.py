@@ -62,6 +62,7 @@ from realpolitik.models.exchange.trades import (
     MINIMUM_MOVE,
     POSITION_TOLERANCE,
     WORKING_SCALE,
+    seen_vote,
 )
 
 #: What a round met: no near-tie; a near-tie, the round run again in queue order; a near-tie a coin decides.
@@ -100,6 +101,9 @@ BY_SUPPLIER, BY_DEMANDER = 0, 1
 #: references to each array a call passes.
 Round = namedtuple("Round", ["who", "real", "flags", "table", "total", "seen_position", "index_start", "index",
                              "work", "hold_at_demander"])
+
+#: :func:`~realpolitik.models.exchange.trades.seen_vote`, compiled (one rule for both engines).
+_seen_vote = numba.njit(cache=True, nogil=True, error_model="numpy")(seen_vote)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -350,17 +354,10 @@ def _execute(s, done, clock, voting):
     vote_i, vote_j = real[VOTE, done], real[VOTE + 1, done]
     voting[actor_i, issue_i] = vote_i
     voting[actor_j, issue_j] = vote_j
-    # Each demander counts the vote it obtained from now on (trades._see); with outcome_limit="decide_2022",
-    # of this vote and one recorded before, the one nearer the mover's start.
+    # Each demander counts the vote it obtained from now on (trades._see, trades.seen_vote).
     for demander, issue, mover, vote in ((actor_j, issue_i, actor_i, vote_i), (actor_i, issue_j, actor_j, vote_j)):
-        before = seen_position[demander, issue, mover]
-        origin = table[START, mover, issue]
-        if np.isnan(before):
-            seen, counted = vote, origin
-        elif s.hold_at_demander:
-            seen, counted = vote, before
-        else:
-            seen, counted = (min(before, vote) if origin <= before else max(before, vote)), before
+        seen, counted = _seen_vote(seen_position[demander, issue, mover], table[START, mover, issue], vote,
+                                   s.hold_at_demander)
         table[SEEN_NUMERATOR, demander, issue] += table[WEIGHT, mover, issue] * (seen - counted)
         seen_position[demander, issue, mover] = seen
     touched = 0

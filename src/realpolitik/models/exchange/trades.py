@@ -285,17 +285,23 @@ def exchange_round(start, salience, weight, taking_part, options: ExchangeOption
     return voting, records, ties
 
 
-def _see(s: _Round, demander: int, issue: int, mover: int, vote: float) -> None:
-    """Demander has obtained mover's vote ``vote`` on issue. It counts that vote from now on;
-    the peer keeps, of this vote and one recorded before, the one nearer the mover's start."""
-    before = s.seen_position[demander, issue, mover]
-    origin = s.start[mover, issue]
+def seen_vote(before: float, origin: float, vote: float, hold_at_demander: bool) -> tuple[float, float]:
+    """``(seen, counted)``: the mover's position a demander counts once it has obtained the vote ``vote``,
+    and the one it counted until now. ``before`` is the vote it recorded earlier (NaN: none, so it counted
+    the mover's start ``origin``). With ``hold_at_demander`` (outcome_limit="demander_position") it counts
+    the new vote; otherwise, as the peer does (outcome_limit="decide_2022"), of the new vote and the one
+    recorded before, the one nearer the mover's start."""
     if np.isnan(before):
-        seen, counted = vote, origin
-    elif s.hold_at_demander:
-        seen, counted = vote, before
-    else:
-        seen, counted = (min(before, vote) if origin <= before else max(before, vote)), before
+        return vote, origin
+    if hold_at_demander:
+        return vote, before
+    return (min(before, vote) if origin <= before else max(before, vote)), before
+
+
+def _see(s: _Round, demander: int, issue: int, mover: int, vote: float) -> None:
+    """Demander has obtained mover's vote ``vote`` on issue: it counts :func:`seen_vote` from now on."""
+    before = s.seen_position[demander, issue, mover]
+    seen, counted = seen_vote(before, s.start[mover, issue], vote, s.hold_at_demander)
     s.seen_numerator[demander, issue] += s.weight[mover, issue] * (seen - counted)
     s.seen_position[demander, issue, mover] = seen
 
