@@ -13,7 +13,6 @@ then run in the kernel's queue order, or, with a coin, go to the kernel).
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -22,6 +21,7 @@ from realpolitik.models.exchange import ExchangeOptions, compiled, run_exchange,
 from realpolitik.models.exchange.compiled import run_draws
 from realpolitik.models.exchange.trades import WORKING_SCALE, _candidates
 from realpolitik.models.table_batch import TableBatch, draw_by_draw
+from tests.models.compiled_checks import check_threads_get_their_own_forecasts
 
 FIELDS = ("forecast", "status", "period", "low", "high", "rounds_run")
 
@@ -208,8 +208,4 @@ def test_coin_ties_go_to_the_kernel_and_clear_draws_do_not(monkeypatch):
 def test_threads_running_batches_at_once_get_each_its_own_numbers():
     batches = [random_tables(300 + seed, 20, 8, 3, grid=seed % 2 == 1, twins=seed % 2) for seed in range(4)]
     options = ExchangeOptions(rounds=6)
-    alone = [run_tables(batch, options).forecast for batch in batches]
-    with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda batch: run_tables(batch, options).forecast, batches * 2))
-    for index, forecast in enumerate(together):
-        np.testing.assert_array_equal(forecast, alone[index % 4])
+    check_threads_get_their_own_forecasts(lambda batch: run_tables(batch, options).forecast, batches)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -33,6 +32,7 @@ from realpolitik.models.smp.utility import BIG_R_ADJUSTS, BIG_R_RANGES
 from realpolitik.models.smp.voting import PCE_MODELS, VICTORY_PROBABILITY_MODELS, VOTING_RULES
 from realpolitik.models.table_batch import TableBatch, draw_by_draw
 from realpolitik.scenario import ScenarioError
+from tests.models.compiled_checks import check_threads_get_their_own_forecasts
 
 FIELDS = ("forecast", "status", "period", "low", "high", "rounds_run")
 #: Every value of every option the compiled turns take, one at a time (the others at KTAB's defaults).
@@ -250,11 +250,7 @@ def test_options_the_compiled_turns_do_not_take_run_draw_by_draw(monkeypatch):
 def test_threads_running_batches_at_once_get_each_its_own_numbers():
     batches = [random_tables(61 + seed, 12, 7, 3, grid=seed % 2 == 1, twins=seed % 2) for seed in range(4)]
     options = SMPOptions(max_iterations=30)
-    alone = [run_tables(batch, options).forecast for batch in batches]
-    with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda batch: run_tables(batch, options).forecast, batches * 2))
-    for index, forecast in enumerate(together):
-        np.testing.assert_array_equal(forecast, alone[index % 4])
+    check_threads_get_their_own_forecasts(lambda batch: run_tables(batch, options).forecast, batches)
 
 
 def test_a_cancelled_run_stops():
